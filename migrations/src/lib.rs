@@ -1,0 +1,15 @@
+//! doorstep's schema, one file per migration. Run at start-up; a failure stops start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_registration;
+
+/// Applies doorstep's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_registration::Migration)]
+    }
+}

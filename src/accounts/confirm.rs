@@ -1,0 +1,142 @@
+//! Confirmation: the link proves the address, and only then does the account exist.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
+};
+use url::Url;
+
+use super::token::{self, Purpose, Redeemed};
+use crate::Doorstep;
+use crate::entities::{account, pending_signup};
+use crate::error::Error;
+
+/// A confirmed address, and where to send its owner next.
+#[derive(Debug)]
+pub struct Confirmed {
+    pub email: String,
+    pub first_name: String,
+    pub url_success: Option<Url>,
+}
+
+/// A refused confirmation, with the failure target when the token was known.
+#[derive(Debug)]
+pub struct ConfirmFailed {
+    pub error: Error,
+    pub url_failure: Option<Url>,
+}
+
+impl From<Error> for ConfirmFailed {
+    fn from(error: Error) -> Self {
+        ConfirmFailed {
+            error,
+            url_failure: None,
+        }
+    }
+}
+
+impl From<DbErr> for ConfirmFailed {
+    fn from(err: DbErr) -> Self {
+        Error::from(err).into()
+    }
+}
+
+/// Confirms a sign-up by its link secret and creates the account.
+///
+/// Redeeming is one atomic update, so of several racing confirmations one creates the account;
+/// the others, and any later click on the same link, see the same success.
+pub async fn confirm_email(
+    app: &Doorstep,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Confirmed, ConfirmFailed> {
+    if !app.settings.signup.enabled {
+        return Err(Error::SignupDisabled.into());
+    }
+    let txn = app.db.begin().await?;
+    let outcome = match token::redeem(&txn, secret, Purpose::Signup, now).await? {
+        Redeemed::Fresh(token) => match pending(&txn, token.subject_id).await? {
+            Some(pending) => create_account(&txn, pending, now).await.map_err(Into::into),
+            None => Err(Error::TokenInvalid.into()),
+        },
+        Redeemed::AlreadyUsed(token) => match pending(&txn, token.subject_id).await? {
+            Some(pending) if pending.account_id.is_some() => Ok(confirmed(pending)),
+            _ => Err(Error::TokenInvalid.into()),
+        },
+        Redeemed::Expired(token) => Err(ConfirmFailed {
+            error: Error::TokenExpired,
+            url_failure: pending(&txn, token.subject_id)
+                .await?
+                .and_then(|pending| parse_url(pending.url_failure)),
+        }),
+        Redeemed::Unknown => Err(Error::TokenInvalid.into()),
+    };
+    // A failure of ours must not use up the link: dropping the transaction rolls back.
+    if let Err(ConfirmFailed {
+        error: Error::Internal,
+        ..
+    }) = outcome
+    {
+        return outcome;
+    }
+    txn.commit().await?;
+    outcome
+}
+
+async fn pending(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<pending_signup::Model>, DbErr> {
+    pending_signup::Entity::find_by_id(id).one(conn).await
+}
+
+/// Creates the account from a pending sign-up and marks the sign-up done.
+async fn create_account(
+    txn: &sea_orm::DatabaseTransaction,
+    pending: pending_signup::Model,
+    now: DateTime<Utc>,
+) -> Result<Confirmed, DbErr> {
+    let new_account = account::ActiveModel {
+        email: Set(pending.email.clone()),
+        email_key: Set(pending.email_key.clone()),
+        first_name: Set(pending.first_name.clone()),
+        last_name: Set(pending.last_name.clone()),
+        password_hash: Set(pending.password_hash.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    // Two sign-ups for one address confirmed at once: the first makes the account, and the
+    // second finds it; the address is proven either way.
+    account::Entity::insert(new_account)
+        .on_conflict(
+            OnConflict::column(account::Column::EmailKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    let account = account::Entity::find()
+        .filter(account::Column::EmailKey.eq(&pending.email_key))
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("account just created".into()))?;
+
+    let mut done = pending.into_active_model();
+    done.account_id = Set(Some(account.id));
+    done.password_hash = Set(String::new());
+    Ok(confirmed(done.update(txn).await?))
+}
+
+fn confirmed(pending: pending_signup::Model) -> Confirmed {
+    Confirmed {
+        email: pending.email,
+        first_name: pending.first_name,
+        url_success: parse_url(pending.url_success),
+    }
+}
+
+fn parse_url(stored: Option<String>) -> Option<Url> {
+    stored.and_then(|url| Url::parse(&url).ok())
+}

@@ -1,0 +1,12 @@
+//! The rules of registration, in plain Rust: no Rocket types, `now` passed in.
+
+pub mod confirm;
+pub mod email;
+pub mod password;
+pub mod policy;
+pub mod signup;
+pub mod sweep;
+pub mod token;
+
+pub use confirm::{ConfirmFailed, Confirmed, confirm_email};
+pub use signup::{SignUpForm, SignedUp, sign_up};

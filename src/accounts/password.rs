@@ -1,0 +1,204 @@
+//! Password rules and argon2id hashing on a bounded pool off the async runtime.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
+
+use crate::config::PasswordRules;
+use crate::error::Error;
+
+/// The rules every new password must meet, on sign-up and on any later change.
+///
+/// Beyond length, a password that contains the address's local part or the person's name is
+/// the first thing an attacker who knows them tries.
+pub fn check_password(
+    rules: &PasswordRules,
+    password: &str,
+    personal: &[&str],
+) -> Result<(), Error> {
+    let length = password.chars().count();
+    if length < rules.min_length {
+        return Err(Error::WeakPassword("too_short"));
+    }
+    if length > rules.max_length {
+        return Err(Error::WeakPassword("too_long"));
+    }
+    let lowered = password.to_lowercase();
+    let personal_hit = personal
+        .iter()
+        .map(|word| word.trim().to_lowercase())
+        .any(|word| word.chars().count() >= 3 && lowered.contains(&word));
+    if personal_hit {
+        return Err(Error::WeakPassword("contains_personal_data"));
+    }
+    Ok(())
+}
+
+/// Hashes and verifies passwords with argon2id (m=19456 KiB, t=2, p=1).
+///
+/// A hash costs tens of milliseconds of CPU, so at most `workers` run at once on Tokio's
+/// blocking threads, at most `max_waiting` more wait for a turn, and anything beyond that is
+/// told `busy` at once: a flood of sign-ups must not queue without bound or slow the cheap
+/// routes, which never wait here.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
+    params: Params,
+}
+
+impl PasswordHasher {
+    /// A pool of `workers` hashing threads with room for `max_waiting` queued requests.
+    pub fn new(workers: usize, max_waiting: usize) -> Self {
+        Self::with_params(workers, max_waiting, argon2_params())
+    }
+
+    /// As `new`, with other argon2 costs (benchmarks use this to simulate slow hardware).
+    pub fn with_params(workers: usize, max_waiting: usize, params: Params) -> Self {
+        PasswordHasher {
+            permits: Arc::new(Semaphore::new(workers.max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting,
+            params,
+        }
+    }
+
+    /// The PHC string of a fresh salted argon2id hash of `password`.
+    pub async fn hash(&self, password: String) -> Result<String, Error> {
+        let argon2 = self.argon2();
+        self.run(move || {
+            argon2
+                .hash_password(password.as_bytes())
+                .map(|hash| hash.to_string())
+                .map_err(|err| Error::internal("hashing a password", err))
+        })
+        .await?
+    }
+
+    /// Whether `password` matches the PHC string `hash`.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, Error> {
+        let argon2 = self.argon2();
+        self.run(move || argon2.verify_password(password.as_bytes(), hash.as_str()).is_ok())
+            .await
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Error> {
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let queued = WaitingSlot::take(&self.waiting, self.max_waiting)?;
+                let permit = self.permits.clone().acquire_owned().await;
+                drop(queued);
+                permit.map_err(|err| Error::internal("hashing pool", err))?
+            }
+        };
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|err| Error::internal("hashing task", err))
+    }
+}
+
+/// The argon2id costs of DESIGN.md section 5.
+fn argon2_params() -> Params {
+    Params::new(
+        Params::DEFAULT_M_COST,
+        Params::DEFAULT_T_COST,
+        Params::DEFAULT_P_COST,
+        None,
+    )
+    .unwrap_or_default()
+}
+
+/// One place in the waiting line, given back when dropped (also when the request is cancelled).
+struct WaitingSlot(Arc<AtomicUsize>);
+
+impl WaitingSlot {
+    fn take(waiting: &Arc<AtomicUsize>, max: usize) -> Result<WaitingSlot, Error> {
+        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < max).then_some(n + 1)
+        });
+        match taken {
+            Ok(_) => Ok(WaitingSlot(waiting.clone())),
+            Err(_) => Err(Error::Busy {
+                retry_after: Duration::from_secs(1),
+            }),
+        }
+    }
+}
+
+impl Drop for WaitingSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> PasswordRules {
+        PasswordRules {
+            min_length: 10,
+            max_length: 20,
+        }
+    }
+
+    #[test]
+    fn length_and_personal_data() {
+        let ok = check_password(&rules(), "correct horse", &["ada", "Lovelace"]);
+        assert!(ok.is_ok());
+        let short = check_password(&rules(), "short", &[]);
+        assert_eq!(short.unwrap_err().fields()["password"], "too_short");
+        let long = check_password(&rules(), &"x".repeat(21), &[]);
+        assert_eq!(long.unwrap_err().fields()["password"], "too_long");
+        let named = check_password(&rules(), "iamLOVELACE!", &["ada", "Lovelace"]);
+        assert_eq!(named.unwrap_err().code(), "weak_password");
+        // Counted in characters, not bytes.
+        assert!(check_password(&rules(), "ééééééééééé", &[]).is_ok());
+    }
+
+    #[tokio::test]
+    async fn hashes_are_salted_argon2id_and_verify() {
+        let hasher = PasswordHasher::new(1, 4);
+        let one = hasher.hash("correct horse".into()).await.unwrap();
+        let two = hasher.hash("correct horse".into()).await.unwrap();
+        assert!(one.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{one}");
+        assert_ne!(one, two);
+        assert!(hasher.verify("correct horse".into(), one.clone()).await.unwrap());
+        assert!(!hasher.verify("wrong horse".into(), one).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn full_pool_answers_busy_instead_of_queueing() {
+        let hasher = PasswordHasher::new(1, 1);
+        // Occupy the only worker, as a long hash would.
+        let worker = hasher.permits.clone().try_acquire_owned().unwrap();
+        let queued = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.hash("second password".into()).await }
+        });
+        while hasher.waiting.load(Ordering::Acquire) == 0 {
+            tokio::task::yield_now().await;
+        }
+        let refused = hasher.hash("third password".into()).await;
+        assert_eq!(refused.unwrap_err().code(), "busy");
+        drop(worker);
+        assert!(queued.await.unwrap().is_ok());
+        assert_eq!(hasher.waiting.load(Ordering::Acquire), 0);
+    }
+}

@@ -1,0 +1,167 @@
+//! Sign-up: check everything, then store a pending sign-up and queue its mail in one step.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+use serde::Deserialize;
+use url::Url;
+
+use super::email::Address;
+use super::password::check_password;
+use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
+use super::token::{self, Purpose};
+use crate::Doorstep;
+use crate::entities::{account, pending_signup};
+use crate::error::{Error, FieldErrors};
+use crate::mail::{Recipient, outbox};
+
+/// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignUpForm {
+    pub firstname: String,
+    pub lastname: String,
+    pub email: String,
+    pub password: String,
+    pub urlsuccess: String,
+    pub urlfailure: String,
+}
+
+/// What the person is told: the same whether or not the address already has an account.
+#[derive(Debug)]
+pub struct SignedUp {
+    pub email: String,
+}
+
+/// A sign-up that passed every check.
+struct Application {
+    first_name: String,
+    last_name: String,
+    address: Address,
+    url_success: Option<Url>,
+    url_failure: Option<Url>,
+}
+
+impl Application {
+    /// Every check that can refuse a sign-up, all before anything is stored or queued.
+    fn check(app: &Doorstep, form: &SignUpForm) -> Result<Application, Error> {
+        let mut fields = FieldErrors::new();
+        let first_name = check_name(&form.firstname).map_err(|e| fields.insert("firstname", e));
+        let last_name = check_name(&form.lastname).map_err(|e| fields.insert("lastname", e));
+        let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
+        if form.password.is_empty() {
+            fields.insert("password", "required");
+        }
+        let (Ok(first_name), Ok(last_name), Ok(address), true) =
+            (first_name, last_name, address, fields.is_empty())
+        else {
+            return Err(Error::InvalidRequest(fields));
+        };
+
+        let rules = &app.settings.permitted_redirects;
+        let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
+        let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
+        check_password(
+            &app.settings.password,
+            &form.password,
+            &[address.local(), &first_name, &last_name],
+        )?;
+        if !is_email_domain_allowed(&app.settings.signup, address.domain()) {
+            return Err(Error::DomainNotAllowed);
+        }
+        Ok(Application {
+            first_name,
+            last_name,
+            address,
+            url_success,
+            url_failure,
+        })
+    }
+}
+
+/// Signs a person up: stores a pending sign-up and queues the confirmation mail.
+///
+/// An address that already has an account gets the same reply, after the same work (the
+/// password is hashed either way), so the reply tells a stranger nothing; its owner gets a
+/// "you already have an account" mail instead. An older unconfirmed sign-up for the address is
+/// replaced, so whoever really owns the address is never blocked by someone else's attempt.
+pub async fn sign_up(
+    app: &Doorstep,
+    form: SignUpForm,
+    now: DateTime<Utc>,
+) -> Result<SignedUp, Error> {
+    if !app.settings.signup.enabled {
+        return Err(Error::SignupDisabled);
+    }
+    let application = Application::check(app, &form)?;
+    let password_hash = app.hasher.hash(form.password).await?;
+    let email = application.address.as_stored();
+
+    let txn = app.db.begin().await?;
+    let existing = account::Entity::find()
+        .filter(account::Column::EmailKey.eq(application.address.key()))
+        .one(&txn)
+        .await?;
+    let letter = match existing {
+        Some(account) => {
+            let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
+            app.mail.composer.already_registered(&to, now)?
+        }
+        None => {
+            let secret = store_pending(&txn, &application, password_hash, app, now).await?;
+            let to = Recipient::new(&email, &application.first_name, &application.last_name);
+            let link = app.links().signup_confirmation(&secret);
+            app.mail.composer.signup_confirmation(&to, &link, now)?
+        }
+    };
+    outbox::enqueue(&txn, &letter, now).await?;
+    txn.commit().await?;
+    app.mail.wake();
+    Ok(SignedUp { email })
+}
+
+/// Replaces any unconfirmed sign-up for the address with this one; returns the link secret.
+async fn store_pending(
+    txn: &sea_orm::DatabaseTransaction,
+    application: &Application,
+    password_hash: String,
+    app: &Doorstep,
+    now: DateTime<Utc>,
+) -> Result<String, Error> {
+    let key = application.address.key();
+    let superseded: Vec<i64> = pending_signup::Entity::find()
+        .select_only()
+        .column(pending_signup::Column::Id)
+        .filter(pending_signup::Column::EmailKey.eq(&key))
+        .filter(pending_signup::Column::AccountId.is_null())
+        .into_tuple()
+        .all(txn)
+        .await?;
+    token::revoke(txn, Purpose::Signup, superseded.clone()).await?;
+    pending_signup::Entity::delete_many()
+        .filter(pending_signup::Column::Id.is_in(superseded))
+        .exec(txn)
+        .await?;
+
+    let expires_at = now + app.settings.signup.confirm_ttl;
+    let pending = pending_signup::ActiveModel {
+        email: Set(application.address.as_stored()),
+        email_key: Set(key),
+        first_name: Set(application.first_name.clone()),
+        last_name: Set(application.last_name.clone()),
+        password_hash: Set(password_hash),
+        url_success: Set(application.url_success.as_ref().map(Url::to_string)),
+        url_failure: Set(application.url_failure.as_ref().map(Url::to_string)),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        account_id: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let issued = token::issue(Purpose::Signup, pending.id, now, expires_at);
+    issued.row.insert(txn).await?;
+    Ok(issued.secret)
+}

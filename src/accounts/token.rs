@@ -1,0 +1,133 @@
+//! One-time tokens: 32 random bytes in the link, only their SHA-256 in the database.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+
+use crate::entities::one_time_token::{self, Column, Entity as Tokens};
+
+/// What a token may be used for; a token of one purpose never works for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Confirms a pending sign-up; its subject is a `pending_signups` row.
+    Signup,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Signup => "signup",
+        }
+    }
+}
+
+/// A freshly made token: the secret for the link and the row to store.
+pub struct Issued {
+    pub secret: String,
+    pub row: one_time_token::ActiveModel,
+}
+
+/// Makes a token for `subject`, valid until `expires_at`.
+pub fn issue(
+    purpose: Purpose,
+    subject_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Issued {
+    let secret = crate::random::url_token();
+    let row = one_time_token::ActiveModel {
+        token_hash: Set(digest(&secret)),
+        purpose: Set(purpose.as_str().to_owned()),
+        subject_id: Set(subject_id),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        ..Default::default()
+    };
+    Issued { secret, row }
+}
+
+/// The stored form of a token.
+pub fn digest(secret: &str) -> String {
+    let hash = Sha256::digest(secret.as_bytes());
+    hash.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// What became of an attempt to use a token.
+#[derive(Debug)]
+pub enum Redeemed {
+    /// This call used it: act on it.
+    Fresh(one_time_token::Model),
+    /// It was used before (a double click, or a mail scanner).
+    AlreadyUsed(one_time_token::Model),
+    Expired(one_time_token::Model),
+    Unknown,
+}
+
+/// Uses a token in one atomic update, so that of several racing calls exactly one is `Fresh`.
+pub async fn redeem(
+    conn: &impl ConnectionTrait,
+    secret: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Redeemed, DbErr> {
+    if secret.len() != 43 || !secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Ok(Redeemed::Unknown);
+    }
+    let hash = digest(secret);
+    let claimed = Tokens::update_many()
+        .col_expr(Column::UsedAt, Expr::value(now))
+        .filter(Column::TokenHash.eq(&hash))
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .filter(Column::UsedAt.is_null())
+        .filter(Column::ExpiresAt.gt(now))
+        .exec(conn)
+        .await?;
+    let token = Tokens::find()
+        .filter(Column::TokenHash.eq(&hash))
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .one(conn)
+        .await?;
+    Ok(match token {
+        None => Redeemed::Unknown,
+        Some(token) if claimed.rows_affected == 1 => Redeemed::Fresh(token),
+        Some(token) if token.used_at.is_some() => Redeemed::AlreadyUsed(token),
+        Some(token) => Redeemed::Expired(token),
+    })
+}
+
+/// Withdraws every unused token of `purpose` for these subjects (a newer one replaces them).
+pub async fn revoke(
+    conn: &impl ConnectionTrait,
+    purpose: Purpose,
+    subject_ids: Vec<i64>,
+) -> Result<(), DbErr> {
+    if subject_ids.is_empty() {
+        return Ok(());
+    }
+    Tokens::delete_many()
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .filter(Column::SubjectId.is_in(subject_ids))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_and_only_digests_are_stored() {
+        let now = Utc::now();
+        let one = issue(Purpose::Signup, 1, now, now);
+        let two = issue(Purpose::Signup, 1, now, now);
+        assert_eq!(one.secret.len(), 43);
+        assert_ne!(one.secret, two.secret);
+        let stored = one.row.token_hash.clone().unwrap();
+        assert_eq!(stored.len(), 64);
+        assert_eq!(stored, digest(&one.secret));
+        assert!(!stored.contains(&one.secret));
+    }
+}

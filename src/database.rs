@@ -1,0 +1,78 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
+
+/// Any fixed number: instances starting together take turns migrating.
+const MIGRATION_LOCK: i64 = 0x646f_6f72;
+
+/// Connects and runs pending migrations; any failure stops start-up.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        prepare_sqlite_dir(url)?;
+        if url.contains(":memory:") {
+            // Every connection to :memory: is a database of its own.
+            options.max_connections(1);
+        }
+    }
+    let db = Database::connect(options)
+        .await
+        .map_err(|err| format!("database {}: {err}", redact_url(url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers go on while a sign-up writes.
+        db.execute_unprepared("PRAGMA journal_mode=WAL")
+            .await
+            .map_err(|err| format!("database: {err}"))?;
+    }
+    migrate(&db).await.map_err(|err| format!("migrating the database: {err}"))?;
+    Ok(db)
+}
+
+async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        // DDL is transactional on PostgreSQL: migrate inside one transaction that holds a lock,
+        // so several instances starting at once do not race each other.
+        let txn = db.begin().await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await
+    } else {
+        Migrator::up(db, None).await
+    }
+}
+
+/// Creates the directory of a SQLite file, so the default works on a fresh checkout.
+fn prepare_sqlite_dir(url: &str) -> Result<(), String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
+            .map_err(|err| format!("creating {}: {err}", dir.display())),
+        _ => Ok(()),
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

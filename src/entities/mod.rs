@@ -1,0 +1,6 @@
+//! Table shapes only; the rules live in `accounts` and `mail`.
+
+pub mod account;
+pub mod one_time_token;
+pub mod outbox;
+pub mod pending_signup;

@@ -1,0 +1,29 @@
+//! A rendered mail waiting for delivery, written in the same transaction as the state change.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub bcc: Option<String>,
+    pub subject: String,
+    /// Bodies are blanked after delivery: they hold one-time links.
+    pub text_body: String,
+    pub html_body: String,
+    pub action_url: Option<String>,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeUtc,
+    pub last_error: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub sent_at: Option<DateTimeUtc>,
+    pub gave_up_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,128 @@
+//! One error type for the whole service: a stable code, a status, a message for humans.
+//!
+//! The web layer renders it as JSON or HTML (see `web::negotiate`); everything below the web
+//! layer returns it without knowing how it will be shown.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Field name → reason code, e.g. `"email" → "invalid"`.
+pub type FieldErrors = BTreeMap<&'static str, &'static str>;
+
+/// Every way a request can fail, each with a stable `code()` that clients may rely on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("Some fields are missing or invalid.")]
+    InvalidRequest(FieldErrors),
+    #[error("The password does not meet the password rules.")]
+    WeakPassword(&'static str),
+    #[error("That redirect target is not permitted.")]
+    RedirectNotAllowed(&'static str),
+    #[error("This link is not valid. It may have been mistyped or replaced by a newer one.")]
+    TokenInvalid,
+    #[error("Sign-up is switched off on this server.")]
+    SignupDisabled,
+    #[error("Sign-up is not open to addresses in this domain.")]
+    DomainNotAllowed,
+    #[error("The form has expired. Reload the page and try again.")]
+    CsrfInvalid,
+    #[error("There is nothing here.")]
+    NotFound,
+    #[error("This link has expired. Please sign up again.")]
+    TokenExpired,
+    #[error("The request body is too large.")]
+    BodyTooLarge,
+    #[error("Send the body as application/x-www-form-urlencoded or application/json.")]
+    UnsupportedMediaType,
+    #[error("The server is busy. Please try again shortly.")]
+    Busy { retry_after: Duration },
+    #[error("A service this request needs is unavailable. Please try again later.")]
+    Unavailable,
+    /// The cause is logged where it is converted, never shown to the client.
+    #[error("Something went wrong on our side.")]
+    Internal,
+}
+
+impl Error {
+    /// The stable code of DESIGN.md section 3.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidRequest(_) => "invalid_request",
+            Error::WeakPassword(_) => "weak_password",
+            Error::RedirectNotAllowed(_) => "redirect_not_allowed",
+            Error::TokenInvalid => "token_invalid",
+            Error::SignupDisabled => "signup_disabled",
+            Error::DomainNotAllowed => "domain_not_allowed",
+            Error::CsrfInvalid => "csrf_invalid",
+            Error::NotFound => "not_found",
+            Error::TokenExpired => "token_expired",
+            Error::BodyTooLarge => "body_too_large",
+            Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::Busy { .. } => "busy",
+            Error::Unavailable => "unavailable",
+            Error::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::InvalidRequest(_)
+            | Error::WeakPassword(_)
+            | Error::RedirectNotAllowed(_)
+            | Error::TokenInvalid => 400,
+            Error::SignupDisabled | Error::DomainNotAllowed | Error::CsrfInvalid => 403,
+            Error::NotFound => 404,
+            Error::TokenExpired => 410,
+            Error::BodyTooLarge => 413,
+            Error::UnsupportedMediaType => 415,
+            Error::Busy { .. } | Error::Unavailable => 503,
+            Error::Internal => 500,
+        }
+    }
+
+    /// The fields at fault, for the `fields` member of the JSON error.
+    pub fn fields(&self) -> FieldErrors {
+        match self {
+            Error::InvalidRequest(fields) => fields.clone(),
+            Error::WeakPassword(reason) => FieldErrors::from([("password", *reason)]),
+            Error::RedirectNotAllowed(field) => FieldErrors::from([(*field, "not_allowed")]),
+            Error::DomainNotAllowed => FieldErrors::from([("email", "domain_not_allowed")]),
+            _ => FieldErrors::new(),
+        }
+    }
+
+    /// How long a client should wait before retrying, for `Retry-After`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Busy { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
+    /// A single-field `invalid_request`.
+    pub fn invalid(field: &'static str, reason: &'static str) -> Error {
+        Error::InvalidRequest(FieldErrors::from([(field, reason)]))
+    }
+
+    /// Logs an unexpected failure and hides it behind `internal`.
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Error {
+        log::error!("{context}: {cause}");
+        Error::Internal
+    }
+}
+
+impl From<sea_orm::DbErr> for Error {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Error::internal("database", err)
+    }
+}
+
+impl From<sea_orm::TransactionError<Error>> for Error {
+    fn from(err: sea_orm::TransactionError<Error>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(err) => err,
+        }
+    }
+}

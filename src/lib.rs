@@ -1,0 +1,185 @@
+//! doorstep: self-service account registration.
+//!
+//! `App` is the one wiring point: `main` and the tests build the same Rocket with it.
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod database;
+pub mod entities;
+pub mod error;
+pub mod logging;
+pub mod mail;
+pub mod random;
+pub mod secret_key;
+pub mod web;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+use sea_orm::DatabaseConnection;
+
+use accounts::password::PasswordHasher;
+use clock::{Clock, SystemClock};
+use config::Settings;
+use mail::{Composer, Mailer, Transport};
+
+/// Everything a request needs, managed by Rocket.
+pub struct Doorstep {
+    pub settings: Arc<Settings>,
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: PasswordHasher,
+    pub mail: Mailer,
+    pub transport: Transport,
+}
+
+impl Doorstep {
+    /// Links for mails, built from `doorstep.base-url`, never from request headers (a forged
+    /// `Host` must not be able to point a confirmation link elsewhere).
+    pub fn links(&self) -> Links<'_> {
+        Links(&self.settings)
+    }
+}
+
+/// Builds the public URLs that go into mail.
+pub struct Links<'a>(&'a Settings);
+
+impl Links<'_> {
+    pub fn signup_confirmation(&self, secret: &str) -> String {
+        format!("{}/auth/signup?confirm={secret}", self.root())
+    }
+
+    fn root(&self) -> String {
+        let base = self.0.base_url.as_str().trim_end_matches('/');
+        format!("{base}{}", self.0.base_path)
+    }
+}
+
+/// Assembles a doorstep server from settings; the parts tests replace have setters.
+pub struct App {
+    settings: Settings,
+    figment: Figment,
+    clock: Arc<dyn Clock>,
+    transport: Option<Transport>,
+    hasher: Option<PasswordHasher>,
+    worker: bool,
+}
+
+impl App {
+    pub fn new(settings: Settings) -> App {
+        App {
+            settings,
+            figment: rocket::Config::figment(),
+            clock: Arc::new(SystemClock),
+            transport: None,
+            hasher: None,
+            worker: true,
+        }
+    }
+
+    /// Rocket's own settings (address, port, secret key, template directory).
+    pub fn figment(mut self, figment: Figment) -> App {
+        self.figment = figment;
+        self
+    }
+
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> App {
+        self.clock = clock;
+        self
+    }
+
+    /// Delivers mail here instead of the configured transport.
+    pub fn transport(mut self, transport: Transport) -> App {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub fn hasher(mut self, hasher: PasswordHasher) -> App {
+        self.hasher = Some(hasher);
+        self
+    }
+
+    /// Whether the background mail worker runs (tests may deliver by hand instead).
+    pub fn worker(mut self, run: bool) -> App {
+        self.worker = run;
+        self
+    }
+
+    /// The Rocket to launch; start-up steps that can fail run at ignition and stop it.
+    pub fn rocket(self) -> Rocket<Build> {
+        let base = if self.settings.base_path.is_empty() {
+            "/".to_owned()
+        } else {
+            self.settings.base_path.clone()
+        };
+        let statics = format!("{}/static", self.settings.base_path);
+        let headers = web::SecurityHeaders::new(&self.settings);
+        let run_worker = self.worker;
+        rocket::custom(self.figment.clone())
+            .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {
+                match self.start(&rocket).await {
+                    Ok(state) => Ok(rocket.manage(state)),
+                    Err(message) => {
+                        log::error!("doorstep cannot start: {message}");
+                        Err(rocket)
+                    }
+                }
+            }))
+            .attach(Template::fairing())
+            .attach(headers)
+            .attach(AdHoc::on_liftoff("mail worker", move |rocket| {
+                Box::pin(async move {
+                    if run_worker {
+                        start_worker(rocket);
+                    }
+                })
+            }))
+            .mount(&base, web::routes())
+            .mount(statics, FileServer::from("static"))
+            .register(&base, web::catchers())
+    }
+
+    async fn start(self, rocket: &Rocket<Build>) -> Result<Doorstep, String> {
+        let template_dir: PathBuf = rocket
+            .figment()
+            .extract_inner("template_dir")
+            .unwrap_or_else(|_| "templates".into());
+        let composer = Composer::load(&self.settings, &template_dir)?;
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Transport::from_settings(&self.settings.mail)?,
+        };
+        let db = database::connect(&self.settings.database_url).await?;
+        let workers = std::thread::available_parallelism().map_or(2, usize::from);
+        Ok(Doorstep {
+            settings: Arc::new(self.settings),
+            db,
+            clock: self.clock,
+            hasher: self
+                .hasher
+                .unwrap_or_else(|| PasswordHasher::new(workers, workers * 16)),
+            mail: Mailer::new(composer),
+            transport,
+        })
+    }
+}
+
+fn start_worker(rocket: &Rocket<rocket::Orbit>) {
+    let Some(app) = rocket.state::<Doorstep>() else {
+        return;
+    };
+    let worker = mail::worker::Worker {
+        db: app.db.clone(),
+        transport: app.transport.clone(),
+        from: app.settings.email.from.clone(),
+        clock: app.clock.clone(),
+        wake: app.mail.woken(),
+    };
+    tokio::spawn(worker.run(rocket.shutdown()));
+}

@@ -1,0 +1,163 @@
+//! Renders letters from the built-in Tera templates or the operator's HTML template.
+
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Utc};
+use lettre::message::Mailbox;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::{Letter, Recipient};
+use crate::config::Settings;
+use crate::error::Error;
+
+/// Turns events into letters.
+pub struct Composer {
+    tera: Tera,
+    from_domain: String,
+    signup_subject: Option<String>,
+    signup_template: Option<String>,
+    bcc: Vec<Mailbox>,
+}
+
+#[derive(Serialize)]
+struct Values<'a> {
+    name: &'a str,
+    first_name: &'a str,
+    email: &'a str,
+    link: &'a str,
+    year: i32,
+    domain: &'a str,
+}
+
+impl Composer {
+    /// Loads `email/<message>/{subject.txt,text.txt,html.html}.tera` below `template_dir`.
+    pub fn load(settings: &Settings, template_dir: &Path) -> Result<Composer, String> {
+        let pattern = template_dir.join("email/**/*.tera");
+        let mut tera = Tera::new(&pattern.to_string_lossy())
+            .map_err(|err| format!("mail templates in {}: {err}", template_dir.display()))?;
+        // Tera escapes only names ending in .html by default; ours end in .html.tera.
+        tera.autoescape_on(vec![".html.tera"]);
+        Ok(Composer {
+            tera,
+            from_domain: settings.base_url.host_str().unwrap_or_default().to_owned(),
+            signup_subject: settings.signup.subject.clone(),
+            signup_template: settings.signup.template.clone(),
+            bcc: settings.email.bcc.clone(),
+        })
+    }
+
+    /// The mail whose link confirms a sign-up.
+    pub fn signup_confirmation(
+        &self,
+        to: &Recipient,
+        link: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let values = self.values(to, link, now);
+        let mut letter = self.render("signup_confirmation", to, &values)?;
+        if let Some(subject) = &self.signup_subject {
+            letter.subject = subject.clone();
+        }
+        if let Some(template) = &self.signup_template {
+            letter.html = fill_placeholders(template, &values);
+        }
+        letter.action_url = Some(link.to_owned());
+        Ok(letter)
+    }
+
+    /// The mail an address's owner gets when someone signs up with it again.
+    pub fn already_registered(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
+        self.render("already_registered", to, &self.values(to, "", now))
+    }
+
+    fn values<'a>(&'a self, to: &'a Recipient, link: &'a str, now: DateTime<Utc>) -> Values<'a> {
+        Values {
+            name: &to.name,
+            first_name: &to.first_name,
+            email: &to.email,
+            link,
+            year: now.year(),
+            domain: &self.from_domain,
+        }
+    }
+
+    fn render(&self, message: &'static str, to: &Recipient, values: &Values) -> Result<Letter, Error> {
+        let context = Context::from_serialize(values)
+            .map_err(|err| Error::internal("mail context", err))?;
+        let part = |name: &str| {
+            self.tera
+                .render(&format!("{message}/{name}"), &context)
+                .map_err(|err| Error::internal("rendering mail", err))
+        };
+        Ok(Letter {
+            kind: message,
+            to: to.mailbox().map_err(|err| Error::internal("mail recipient", err))?,
+            bcc: self.bcc.clone(),
+            // A subject is one line, whatever the template's line breaks.
+            subject: part("subject.txt.tera")?.split_whitespace().collect::<Vec<_>>().join(" "),
+            text: part("text.txt.tera")?,
+            html: part("html.html.tera")?,
+            action_url: None,
+        })
+    }
+}
+
+/// Replaces EntryStore's placeholders literally and HTML-escaped, in one pass, so a value is
+/// never itself searched for placeholders and `$1` or `\` in a name stays as typed.
+fn fill_placeholders(template: &str, values: &Values) -> String {
+    let year = values.year.to_string();
+    let placeholders = [
+        ("__CONFIRMATION_LINK__", values.link),
+        ("__NAME__", values.name),
+        ("__EMAIL__", values.email),
+        ("__YEAR__", year.as_str()),
+        ("__DOMAIN__", values.domain),
+    ];
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("__") {
+        let found = placeholders
+            .iter()
+            .find(|(name, _)| rest[start..].starts_with(name));
+        match found {
+            Some((name, value)) => {
+                out.push_str(&rest[..start]);
+                out.push_str(&tera::escape_html(value));
+                rest = &rest[start + name.len()..];
+            }
+            None => {
+                out.push_str(&rest[..start + 2]);
+                rest = &rest[start + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_literal_escaped_and_single_pass() {
+        let values = Values {
+            name: "<b>$1 \\ __EMAIL__</b>",
+            first_name: "x",
+            email: "a@example.com",
+            link: "https://d.example/c?confirm=abc&x=1",
+            year: 2026,
+            domain: "d.example",
+        };
+        let html = fill_placeholders(
+            "Hi __NAME__, go to __CONFIRMATION_LINK__ (__EMAIL__) © __YEAR__ __DOMAIN__ __OTHER__",
+            &values,
+        );
+        assert_eq!(
+            html,
+            "Hi &lt;b&gt;$1 \\ __EMAIL__&lt;&#x2F;b&gt;, go to \
+             https:&#x2F;&#x2F;d.example&#x2F;c?confirm=abc&amp;x=1 (a@example.com) © 2026 d.example __OTHER__"
+        );
+    }
+}

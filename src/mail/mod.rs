@@ -1,0 +1,73 @@
+//! Mail: rendering letters, the durable outbox, and the transports that deliver it.
+
+pub mod compose;
+pub mod outbox;
+pub mod transport;
+pub mod worker;
+
+use std::sync::Arc;
+
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+
+pub use compose::Composer;
+pub use transport::{MemoryMailbox, SentMail, Transport};
+
+/// Someone a letter is addressed to.
+pub struct Recipient {
+    pub email: String,
+    pub name: String,
+    pub first_name: String,
+}
+
+impl Recipient {
+    pub fn new(email: &str, first_name: &str, last_name: &str) -> Self {
+        Recipient {
+            email: email.to_owned(),
+            name: format!("{first_name} {last_name}"),
+            first_name: first_name.to_owned(),
+        }
+    }
+
+    fn mailbox(&self) -> Result<Mailbox, lettre::address::AddressError> {
+        Ok(Mailbox::new(Some(self.name.clone()), self.email.parse()?))
+    }
+}
+
+/// A rendered mail, ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub kind: &'static str,
+    pub to: Mailbox,
+    pub bcc: Vec<Mailbox>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The link the mail is about; logged by the `file` and `log` transports for development.
+    pub action_url: Option<String>,
+}
+
+/// What the request side needs of mail: rendering, and waking the delivery worker.
+#[derive(Clone)]
+pub struct Mailer {
+    pub composer: Arc<Composer>,
+    wake: Arc<Notify>,
+}
+
+impl Mailer {
+    pub fn new(composer: Composer) -> Self {
+        Mailer {
+            composer: Arc::new(composer),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Tells the worker that a letter was just queued, so it need not wait for its next round.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) fn woken(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+}

@@ -1,0 +1,202 @@
+//! The outbox: letters are stored with the state change that caused them, then delivered
+//! with retries, so an SMTP outage delays mail but never loses it.
+
+use chrono::{DateTime, Duration, Utc};
+use lettre::Message;
+use lettre::message::{Mailbox, Mailboxes, MultiPart};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::Letter;
+use super::transport::{DeliveryError, Transport};
+use crate::entities::outbox::{self, Column, Entity as Outbox};
+
+/// How long a worker holds a letter it is sending before another may try it.
+const LEASE: Duration = Duration::seconds(120);
+/// After this long undelivered, a letter is given up: its link has long expired.
+const GIVE_UP_AFTER: Duration = Duration::days(3);
+/// Letters taken in one round.
+const BATCH: u64 = 20;
+
+/// Queues a letter inside the caller's transaction.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    letter: &Letter,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let bcc = (!letter.bcc.is_empty()).then(|| Mailboxes::from_iter(letter.bcc.clone()).to_string());
+    outbox::ActiveModel {
+        kind: Set(letter.kind.to_owned()),
+        recipient: Set(letter.to.to_string()),
+        bcc: Set(bcc),
+        subject: Set(letter.subject.clone()),
+        text_body: Set(letter.text.clone()),
+        html_body: Set(letter.html.clone()),
+        action_url: Set(letter.action_url.clone()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        gave_up_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// What one delivery round did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Delivers the letters that are due; safe to run on several instances at once.
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    transport: &Transport,
+    from: Option<&Mailbox>,
+    now: DateTime<Utc>,
+) -> Result<Round, DbErr> {
+    let due = Outbox::find()
+        .filter(Column::SentAt.is_null())
+        .filter(Column::GaveUpAt.is_null())
+        .filter(Column::NextAttemptAt.lte(now))
+        .order_by_asc(Column::NextAttemptAt)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let mut round = Round::default();
+    for letter in due {
+        if !claim(db, &letter, now).await? {
+            continue; // another instance has it
+        }
+        let outcome = match build_message(&letter, from) {
+            Ok(message) => {
+                let name = format!("{}-{}", now.format("%Y%m%dT%H%M%S"), letter.id);
+                transport
+                    .deliver(message, letter.action_url.as_deref(), &name)
+                    .await
+            }
+            Err(message) => Err(DeliveryError {
+                message,
+                permanent: true,
+            }),
+        };
+        match outcome {
+            Ok(()) => {
+                mark_sent(db, letter.id, now).await?;
+                round.sent += 1;
+            }
+            Err(err) => {
+                mark_failed(db, letter, err, now).await?;
+                round.failed += 1;
+            }
+        }
+    }
+    Ok(round)
+}
+
+/// Takes a letter for this worker with an atomic update on the time it was read with.
+async fn claim(db: &DatabaseConnection, letter: &outbox::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let claimed = Outbox::update_many()
+        .col_expr(Column::NextAttemptAt, Expr::value(now + LEASE))
+        .filter(Column::Id.eq(letter.id))
+        .filter(Column::SentAt.is_null())
+        .filter(Column::NextAttemptAt.eq(letter.next_attempt_at))
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+/// Records delivery and blanks the bodies: they hold one-time links that are no longer needed.
+async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
+    Outbox::update_many()
+        .col_expr(Column::SentAt, Expr::value(now))
+        .col_expr(Column::TextBody, Expr::value(""))
+        .col_expr(Column::HtmlBody, Expr::value(""))
+        .col_expr(Column::ActionUrl, Expr::value(Option::<String>::None))
+        .col_expr(Column::LastError, Expr::value(Option::<String>::None))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn mark_failed(
+    db: &DatabaseConnection,
+    letter: outbox::Model,
+    err: DeliveryError,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let attempts = letter.attempts + 1;
+    let give_up = err.permanent || now - letter.created_at > GIVE_UP_AFTER;
+    if give_up {
+        log::error!(
+            target: "doorstep::mail",
+            "giving up on {} mail {} to {} after {attempts} attempts: {}",
+            letter.kind, letter.id, letter.recipient, err.message
+        );
+    } else {
+        log::warn!(
+            target: "doorstep::mail",
+            "{} mail {} to {} not delivered (attempt {attempts}), will retry: {}",
+            letter.kind, letter.id, letter.recipient, err.message
+        );
+    }
+    let mut row: outbox::ActiveModel = letter.into();
+    row.attempts = Set(attempts);
+    row.last_error = Set(Some(err.message));
+    row.next_attempt_at = Set(now + backoff(attempts));
+    if give_up {
+        row.gave_up_at = Set(Some(now));
+    }
+    row.update(db).await?;
+    Ok(())
+}
+
+/// 2 s, 4 s, 8 s … up to 10 minutes: the first retries come within seconds, so a relay that
+/// blinks costs little delay, and a long outage is not hammered.
+pub fn backoff(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 10) as u32;
+    Duration::seconds((1i64 << exponent).min(600))
+}
+
+fn build_message(letter: &outbox::Model, from: Option<&Mailbox>) -> Result<Message, String> {
+    let from = from.ok_or("doorstep.auth.email.from is not set")?;
+    let to: Mailbox = letter
+        .recipient
+        .parse()
+        .map_err(|err| format!("recipient {}: {err}", letter.recipient))?;
+    let mut builder = Message::builder().from(from.clone()).to(to).subject(&letter.subject);
+    if let Some(bcc) = &letter.bcc {
+        let bcc: Mailboxes = bcc.parse().map_err(|err| format!("bcc {bcc}: {err}"))?;
+        for mailbox in bcc {
+            builder = builder.bcc(mailbox);
+        }
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            letter.text_body.clone(),
+            letter.html_body.clone(),
+        ))
+        .map_err(|err| err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_starts_in_seconds_and_is_capped() {
+        assert_eq!(backoff(1), Duration::seconds(2));
+        assert_eq!(backoff(2), Duration::seconds(4));
+        assert_eq!(backoff(5), Duration::seconds(32));
+        assert_eq!(backoff(30), Duration::seconds(600));
+    }
+}

@@ -1,0 +1,55 @@
+//! The background worker that empties the outbox and sweeps expired records.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use super::Transport;
+use super::outbox::deliver_due;
+use crate::accounts::sweep::sweep;
+use crate::clock::Clock;
+
+/// How often the outbox is looked at without being woken (letters queued by other instances,
+/// retries coming due).
+const POLL: Duration = Duration::from_secs(1);
+const SWEEP_EVERY: u32 = 3600;
+
+/// Everything the worker needs, owned, so it can run as its own task.
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub transport: Transport,
+    pub from: Option<Mailbox>,
+    pub clock: Arc<dyn Clock>,
+    pub wake: Arc<Notify>,
+}
+
+impl Worker {
+    /// Runs until `stop` resolves.
+    pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
+        tokio::pin!(stop);
+        let mut rounds: u32 = 0;
+        loop {
+            let now = self.clock.now();
+            match deliver_due(&self.db, &self.transport, self.from.as_ref(), now).await {
+                // A full batch may mean more are waiting: go again at once.
+                Ok(round) if round.sent + round.failed >= 20 => continue,
+                Ok(_) => {}
+                Err(err) => log::error!(target: "doorstep::mail", "outbox: {err}"),
+            }
+            if rounds % SWEEP_EVERY == 0 {
+                if let Err(err) = sweep(&self.db, now).await {
+                    log::error!("sweeping expired sign-ups: {err}");
+                }
+            }
+            rounds = rounds.wrapping_add(1);
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `doorstep [serve | check-config] [--config FILE]`
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use doorstep::config::Settings;
+
+const USAGE: &str = "usage: doorstep [serve | check-config] [--config FILE]
+
+  serve          serve sign-up (the default)
+  check-config   validate the configuration and exit
+  --config FILE  the properties file (default: $DOORSTEP_CONFIG or ./doorstep.properties)";
+
+enum Command {
+    Serve,
+    CheckConfig,
+}
+
+fn parse_args() -> Result<(Command, PathBuf), String> {
+    let mut command = Command::Serve;
+    let mut config = std::env::var_os("DOORSTEP_CONFIG").map(PathBuf::from);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "serve" => command = Command::Serve,
+            "check-config" => command = Command::CheckConfig,
+            "--config" => config = Some(args.next().ok_or("--config needs a file")?.into()),
+            "--help" | "-h" => return Err(USAGE.to_owned()),
+            "--version" | "-V" => {
+                return Err(format!("doorstep {}", env!("CARGO_PKG_VERSION")));
+            }
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok((command, config.unwrap_or_else(|| "doorstep.properties".into())))
+}
+
+fn load(path: &Path) -> Result<Settings, String> {
+    Settings::load(path, &|name| std::env::var(name).ok()).map_err(|err| err.to_string())
+}
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    let (command, path) = match parse_args() {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let settings = match load(&path) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match command {
+        Command::CheckConfig => {
+            println!("{}: OK", path.display());
+            ExitCode::SUCCESS
+        }
+        Command::Serve => serve(settings).await,
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    doorstep::logging::init();
+    let figment = match doorstep::secret_key::ensure(rocket::Config::figment(), Path::new("var/secret.key")) {
+        Ok(figment) => figment,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match doorstep::App::new(settings).figment(figment).rocket().launch().await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
+        }
+    }
+}

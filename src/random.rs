@@ -1,0 +1,20 @@
+//! Secrets from the operating system's CSPRNG.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::TryRngCore as _;
+
+/// `N` bytes from the OS's CSPRNG (falling back to the thread's OS-seeded CSPRNG should the
+/// OS refuse, which it does not do on a working system).
+pub fn bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if rand::rngs::OsRng.try_fill_bytes(&mut bytes).is_err() {
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    }
+    bytes
+}
+
+/// 32 random bytes, base64url without padding (43 characters): fit for a URL.
+pub fn url_token() -> String {
+    URL_SAFE_NO_PAD.encode(bytes::<32>())
+}

@@ -1,0 +1,96 @@
+//! The HTTP edge: every route on one screen, and the headers every reply carries.
+
+pub mod catchers;
+pub mod guards;
+pub mod negotiate;
+pub mod signup;
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::Header;
+use rocket::{Catcher, Request, Response, Route, State};
+use rocket::serde::json::Json;
+use serde_json::{Value, json};
+
+use crate::Doorstep;
+use crate::config::Settings;
+use crate::error::Error;
+use negotiate::{Failed, Reply};
+
+/// The API map, mounted under `doorstep.base-path`.
+pub fn routes() -> Vec<Route> {
+    rocket::routes![
+        index,
+        healthz,
+        signup::form,
+        signup::sign_up,
+        signup::confirm,
+        signup::whitelist,
+    ]
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    rocket::catchers![catchers::default]
+}
+
+/// The front door leads to sign-up.
+#[rocket::get("/")]
+fn index(app: &State<Doorstep>) -> Reply {
+    Reply::see_other(format!("{}/auth/signup", app.settings.base_path))
+}
+
+/// 200 while the database answers, for load balancers and orchestrators.
+#[rocket::get("/healthz")]
+async fn healthz(app: &State<Doorstep>) -> Result<Json<Value>, Failed> {
+    app.db.ping().await.map_err(|err| {
+        log::error!("health check: {err}");
+        Error::Unavailable
+    })?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+/// Adds the security headers of DESIGN.md section 5.7 to every reply.
+pub struct SecurityHeaders {
+    content_security_policy: String,
+}
+
+impl SecurityHeaders {
+    pub fn new(settings: &Settings) -> Self {
+        // Browsers apply form-action to the redirect after a form post too, so the permitted
+        // redirect origins must be listed or the confirm button could not land on urlsuccess.
+        let mut form_action = vec!["'self'".to_owned()];
+        for rule in &settings.permitted_redirects {
+            form_action.push(format!("{}://{}:{}", rule.scheme, rule.host, rule.port));
+        }
+        SecurityHeaders {
+            content_security_policy: format!(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                 form-action {}; frame-ancestors 'none'; base-uri 'none'",
+                form_action.join(" ")
+            ),
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl Fairing for SecurityHeaders {
+    fn info(&self) -> Info {
+        Info {
+            name: "security headers",
+            kind: Kind::Response,
+        }
+    }
+
+    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
+        res.set_header(Header::new(
+            "Content-Security-Policy",
+            self.content_security_policy.clone(),
+        ));
+        res.set_header(Header::new("X-Frame-Options", "DENY"));
+        // Confirmation tokens are in URLs: never leak them to the next site.
+        res.set_header(Header::new("Referrer-Policy", "no-referrer"));
+        res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
+        if res.headers().get_one("Cache-Control").is_none() {
+            res.set_header(Header::new("Cache-Control", "no-store"));
+        }
+    }
+}
