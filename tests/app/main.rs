@@ -1,0 +1,8 @@
+//! doorstep's integration tests: the real Rocket app on a real database with the real
+//! migrations (a temp SQLite per test, or a PostgreSQL database per test when
+//! `DOORSTEP_TEST_DATABASE_URL` is set).
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod smoke;

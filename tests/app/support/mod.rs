@@ -1,0 +1,352 @@
+//! `TestApp`: one doorstep per test, with its own database, clock and mailbox.
+
+pub mod smtp;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use doorstep::clock::ManualClock;
+use doorstep::config::{RedirectRule, Settings};
+use doorstep::mail::outbox::{Round, deliver_due};
+use doorstep::mail::{MemoryMailbox, Transport};
+use doorstep::{App, Doorstep};
+use rocket::figment::Figment;
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The settings most tests start from: sign-up on, mail from a test address, one permitted
+/// redirect target (`https://app.example/welcome` and `/failed`).
+pub fn settings() -> Settings {
+    let mut settings = Settings::defaults();
+    settings.signup.enabled = true;
+    settings.email.from = Some("doorstep <signup@doorstep.test>".parse().unwrap());
+    settings.permitted_redirects = vec![
+        RedirectRule::parse("https://app.example/welcome").unwrap(),
+        RedirectRule::parse("https://app.example/failed").unwrap(),
+    ];
+    settings
+}
+
+/// Rocket's settings for tests: a fixed secret key, the repository's templates.
+pub fn figment() -> Figment {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    rocket::Config::figment()
+        .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
+        .merge(("template_dir", root.join("templates")))
+        .merge(("log_level", "normal"))
+        .merge(("cli_colors", false))
+}
+
+/// A database of the test's own: a SQLite file in `dir`, or a fresh PostgreSQL database.
+pub async fn database_url(dir: &Path) -> String {
+    match std::env::var("DOORSTEP_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!("doorstep_t_{}", hex(&doorstep::random::bytes::<8>()));
+            let admin = Database::connect(&server).await.unwrap();
+            admin
+                .execute_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    format!("CREATE DATABASE {name}"),
+                ))
+                .await
+                .unwrap();
+            let mut url = url::Url::parse(&server).unwrap();
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => format!("sqlite://{}/doorstep.db?mode=rwc", dir.display()),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A running doorstep with a clock that moves only when told and mail kept in memory.
+pub struct TestApp {
+    pub client: Client,
+    pub clock: Arc<ManualClock>,
+    pub mailbox: MemoryMailbox,
+    pub database_url: String,
+    pub dir: TempDir,
+}
+
+/// A reply read back: status, headers of interest, body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: Status,
+    pub content_type: Option<String>,
+    pub location: Option<String>,
+    pub retry_after: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    async fn read(response: LocalResponse<'_>) -> Reply {
+        let header = |name: &str| response.headers().get_one(name).map(str::to_owned);
+        let status = response.status();
+        let content_type = response.content_type().map(|ct| ct.to_string());
+        let location = header("Location");
+        let retry_after = header("Retry-After");
+        let headers = response
+            .headers()
+            .iter()
+            .map(|h| (h.name().to_string(), h.value().to_string()))
+            .collect();
+        let body = response.into_string().await.unwrap_or_default();
+        Reply {
+            status,
+            content_type,
+            location,
+            retry_after,
+            headers,
+            body,
+        }
+    }
+}
+
+impl TestApp {
+    /// The default test settings.
+    pub async fn start() -> TestApp {
+        Self::with(|_| {}).await
+    }
+
+    /// The default test settings, changed by `configure`.
+    pub async fn with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = database_url(dir.path()).await;
+        Self::on(dir, database_url, configure, |app| app).await
+    }
+
+    /// Full control: the database, the settings and the `App` (transport, hasher, worker).
+    pub async fn on(
+        dir: TempDir,
+        database_url: String,
+        configure: impl FnOnce(&mut Settings),
+        customize: impl FnOnce(App) -> App,
+    ) -> TestApp {
+        doorstep::logging::capture();
+        let mut settings = settings();
+        settings.database_url = database_url.clone();
+        configure(&mut settings);
+        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()));
+        let mailbox = MemoryMailbox::default();
+        let app = App::new(settings)
+            .figment(figment())
+            .clock(clock.clone())
+            .transport(Transport::Memory(mailbox.clone()))
+            .worker(false);
+        let client = Client::tracked(customize(app).rocket()).await.unwrap();
+        TestApp {
+            client,
+            clock,
+            mailbox,
+            database_url,
+            dir,
+        }
+    }
+
+    pub fn state(&self) -> &Doorstep {
+        self.client.rocket().state::<Doorstep>().unwrap()
+    }
+
+    /// Runs one delivery round of the outbox, as the worker would, at the test clock's time.
+    pub async fn deliver(&self) -> Round {
+        let app = self.state();
+        deliver_due(&app.db, &app.transport, app.settings.email.from.as_ref(), app.clock.now())
+            .await
+            .unwrap()
+    }
+
+    /// Every mail delivered so far, decoded.
+    pub fn mails(&self) -> Vec<Mail> {
+        self.mailbox
+            .sent()
+            .into_iter()
+            .map(|sent| Mail {
+                to: sent.to,
+                decoded: decode_quoted_printable(&sent.raw),
+                raw: sent.raw,
+            })
+            .collect()
+    }
+
+    pub async fn get(&self, path: &str, accept: &str) -> Reply {
+        let response = self.client.get(path.to_owned()).header(Header::new("Accept", accept.to_owned())).dispatch().await;
+        Reply::read(response).await
+    }
+
+    pub async fn get_json(&self, path: &str) -> Reply {
+        self.get(path, "application/json").await
+    }
+
+    pub async fn get_html(&self, path: &str) -> Reply {
+        self.get(path, "text/html").await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
+        let response = self
+            .client
+            .post(path.to_owned())
+            .header(ContentType::JSON)
+            .header(Header::new("Accept", "application/json"))
+            .body(body.to_string())
+            .dispatch()
+            .await;
+        Reply::read(response).await
+    }
+
+    /// Posts a browser form, with the CSRF token a real page would have carried.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.csrf_token().await;
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &all).await
+    }
+
+    /// Posts form fields exactly as given (no CSRF token added).
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let response = self
+            .client
+            .post(path.to_owned())
+            .header(ContentType::Form)
+            .header(Header::new("Accept", "text/html"))
+            .body(body)
+            .dispatch()
+            .await;
+        Reply::read(response).await
+    }
+
+    /// The CSRF token from the sign-up page's hidden field (the client keeps its cookie).
+    pub async fn csrf_token(&self) -> String {
+        let page = self.get_html("/auth/signup").await;
+        hidden_field(&page.body, "csrf_token").expect("a csrf_token field")
+    }
+
+    /// Signs `email` up through the JSON API and returns the token from its confirmation mail.
+    pub async fn sign_up(&self, email: &str) -> String {
+        let before = self.mails().len();
+        let reply = self.post_json("/auth/signup", &signup_body(email)).await;
+        assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+        self.deliver().await;
+        let mails = self.mails();
+        assert_eq!(mails.len(), before + 1);
+        mails.last().unwrap().token().expect("a confirmation link")
+    }
+
+    /// How many rows `table` has.
+    pub async fn count(&self, table: &str) -> i64 {
+        let db = &self.state().db;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
+    /// The rows of the tables that a refused request must leave untouched.
+    pub async fn footprint(&self) -> [i64; 4] {
+        [
+            self.count("accounts").await,
+            self.count("pending_signups").await,
+            self.count("one_time_tokens").await,
+            self.count("outbox").await,
+        ]
+    }
+}
+
+/// A valid sign-up body for `email`.
+pub fn signup_body(email: &str) -> Value {
+    serde_json::json!({
+        "firstname": "Ada",
+        "lastname": "Lovelace",
+        "email": email,
+        "password": "correct horse battery staple",
+    })
+}
+
+/// A delivered mail.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: Vec<String>,
+    pub raw: String,
+    /// The raw message with quoted-printable soft breaks and escapes undone.
+    pub decoded: String,
+}
+
+impl Mail {
+    /// The confirmation token in the mail's link, if it has one.
+    pub fn token(&self) -> Option<String> {
+        let start = self.decoded.find("confirm=")? + "confirm=".len();
+        let token: String = self.decoded[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        (!token.is_empty()).then_some(token)
+    }
+
+    pub fn subject(&self) -> String {
+        self.raw
+            .lines()
+            .find_map(|line| line.strip_prefix("Subject: "))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// Undoes quoted-printable encoding (soft line breaks and `=XX`) over a whole message.
+pub fn decode_quoted_printable(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = bytes.get(i + 1..i + 3).filter(|hex| {
+            bytes[i] == b'=' && hex.iter().all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+        });
+        if let Some(hex) = escape {
+            let hex = std::str::from_utf8(hex).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of a hidden input in an HTML page.
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// Settings shortcut: a permitted redirect rule.
+pub fn rule(text: &str) -> RedirectRule {
+    RedirectRule::parse(text).unwrap()
+}
