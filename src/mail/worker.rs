@@ -39,10 +39,10 @@ impl Worker {
                 Ok(_) => {}
                 Err(err) => log::error!(target: "doorstep::mail", "outbox: {err}"),
             }
-            if rounds % SWEEP_EVERY == 0 {
-                if let Err(err) = sweep(&self.db, now).await {
-                    log::error!("sweeping expired sign-ups: {err}");
-                }
+            if rounds.is_multiple_of(SWEEP_EVERY)
+                && let Err(err) = sweep(&self.db, now).await
+            {
+                log::error!("sweeping expired sign-ups: {err}");
             }
             rounds = rounds.wrapping_add(1);
             tokio::select! {
