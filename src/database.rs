@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+};
 
 /// Any fixed number: instances starting together take turns migrating.
 const MIGRATION_LOCK: i64 = 0x646f_6f72;
@@ -30,7 +32,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
             .await
             .map_err(|err| format!("database: {err}"))?;
     }
-    migrate(&db).await.map_err(|err| format!("migrating the database: {err}"))?;
+    migrate(&db)
+        .await
+        .map_err(|err| format!("migrating the database: {err}"))?;
     Ok(db)
 }
 
@@ -60,8 +64,9 @@ fn prepare_sqlite_dir(url: &str) -> Result<(), String> {
         return Ok(());
     }
     match std::path::Path::new(path).parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
-            .map_err(|err| format!("creating {}: {err}", dir.display())),
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|err| format!("creating {}: {err}", dir.display()))
+        }
         _ => Ok(()),
     }
 }

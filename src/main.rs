@@ -32,7 +32,10 @@ fn parse_args() -> Result<(Command, PathBuf), String> {
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
-    Ok((command, config.unwrap_or_else(|| "doorstep.properties".into())))
+    Ok((
+        command,
+        config.unwrap_or_else(|| "doorstep.properties".into()),
+    ))
 }
 
 fn load(path: &Path) -> Result<Settings, String> {
@@ -66,14 +69,22 @@ async fn main() -> ExitCode {
 
 async fn serve(settings: Settings) -> ExitCode {
     doorstep::logging::init();
-    let figment = match doorstep::secret_key::ensure(rocket::Config::figment(), Path::new("var/secret.key")) {
+    let figment = match doorstep::secret_key::ensure(
+        rocket::Config::figment(),
+        Path::new("var/secret.key"),
+    ) {
         Ok(figment) => figment,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;
         }
     };
-    match doorstep::App::new(settings).figment(figment).rocket().launch().await {
+    match doorstep::App::new(settings)
+        .figment(figment)
+        .rocket()
+        .launch()
+        .await
+    {
         Ok(_) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{err}");

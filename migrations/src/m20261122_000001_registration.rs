@@ -129,7 +129,11 @@ impl MigrationTrait for Migration {
                     .col(text_null(PendingSignups::UrlFailure))
                     .col(time(PendingSignups::CreatedAt))
                     .col(time(PendingSignups::ExpiresAt))
-                    .col(ColumnDef::new(PendingSignups::AccountId).big_integer().null())
+                    .col(
+                        ColumnDef::new(PendingSignups::AccountId)
+                            .big_integer()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -151,7 +155,11 @@ impl MigrationTrait for Migration {
                     // SHA-256 of the token, hex: the token itself is never stored.
                     .col(text(OneTimeTokens::TokenHash).unique_key())
                     .col(text(OneTimeTokens::Purpose))
-                    .col(ColumnDef::new(OneTimeTokens::SubjectId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(OneTimeTokens::SubjectId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(time(OneTimeTokens::CreatedAt))
                     .col(time(OneTimeTokens::ExpiresAt))
                     .col(time_null(OneTimeTokens::UsedAt))
@@ -171,7 +179,12 @@ impl MigrationTrait for Migration {
                     .col(text(Outbox::TextBody))
                     .col(text(Outbox::HtmlBody))
                     .col(text_null(Outbox::ActionUrl))
-                    .col(ColumnDef::new(Outbox::Attempts).integer().not_null().default(0))
+                    .col(
+                        ColumnDef::new(Outbox::Attempts)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(time(Outbox::NextAttemptAt))
                     .col(text_null(Outbox::LastError))
                     .col(time(Outbox::CreatedAt))

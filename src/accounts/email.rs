@@ -57,9 +57,11 @@ fn is_local_part(local: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(c) || (!c.is_ascii() && !c.is_control() && !c.is_whitespace()))
+        && local.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || SPECIALS.contains(c)
+                || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
+        })
 }
 
 /// Lower-case ASCII form of a domain (IDNA), or `None` when it is not a usable mail domain.

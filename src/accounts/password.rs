@@ -83,8 +83,12 @@ impl PasswordHasher {
     /// Whether `password` matches the PHC string `hash`.
     pub async fn verify(&self, password: String, hash: String) -> Result<bool, Error> {
         let argon2 = self.argon2();
-        self.run(move || argon2.verify_password(password.as_bytes(), hash.as_str()).is_ok())
-            .await
+        self.run(move || {
+            argon2
+                .verify_password(password.as_bytes(), hash.as_str())
+                .is_ok()
+        })
+        .await
     }
 
     fn argon2(&self) -> Argon2<'static> {
@@ -179,7 +183,12 @@ mod tests {
         let two = hasher.hash("correct horse".into()).await.unwrap();
         assert!(one.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{one}");
         assert_ne!(one, two);
-        assert!(hasher.verify("correct horse".into(), one.clone()).await.unwrap());
+        assert!(
+            hasher
+                .verify("correct horse".into(), one.clone())
+                .await
+                .unwrap()
+        );
         assert!(!hasher.verify("wrong horse".into(), one).await.unwrap());
     }
 

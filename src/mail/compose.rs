@@ -82,9 +82,14 @@ impl Composer {
         }
     }
 
-    fn render(&self, message: &'static str, to: &Recipient, values: &Values) -> Result<Letter, Error> {
-        let context = Context::from_serialize(values)
-            .map_err(|err| Error::internal("mail context", err))?;
+    fn render(
+        &self,
+        message: &'static str,
+        to: &Recipient,
+        values: &Values,
+    ) -> Result<Letter, Error> {
+        let context =
+            Context::from_serialize(values).map_err(|err| Error::internal("mail context", err))?;
         let part = |name: &str| {
             self.tera
                 .render(&format!("{message}/{name}"), &context)
@@ -92,10 +97,15 @@ impl Composer {
         };
         Ok(Letter {
             kind: message,
-            to: to.mailbox().map_err(|err| Error::internal("mail recipient", err))?,
+            to: to
+                .mailbox()
+                .map_err(|err| Error::internal("mail recipient", err))?,
             bcc: self.bcc.clone(),
             // A subject is one line, whatever the template's line breaks.
-            subject: part("subject.txt.tera")?.split_whitespace().collect::<Vec<_>>().join(" "),
+            subject: part("subject.txt.tera")?
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             text: part("text.txt.tera")?,
             html: part("html.html.tera")?,
             action_url: None,

@@ -27,7 +27,8 @@ pub async fn enqueue(
     letter: &Letter,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let bcc = (!letter.bcc.is_empty()).then(|| Mailboxes::from_iter(letter.bcc.clone()).to_string());
+    let bcc =
+        (!letter.bcc.is_empty()).then(|| Mailboxes::from_iter(letter.bcc.clone()).to_string());
     outbox::ActiveModel {
         kind: Set(letter.kind.to_owned()),
         recipient: Set(letter.to.to_string()),
@@ -103,7 +104,11 @@ pub async fn deliver_due(
 }
 
 /// Takes a letter for this worker with an atomic update on the time it was read with.
-async fn claim(db: &DatabaseConnection, letter: &outbox::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+async fn claim(
+    db: &DatabaseConnection,
+    letter: &outbox::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let claimed = Outbox::update_many()
         .col_expr(Column::NextAttemptAt, Expr::value(now + LEASE))
         .filter(Column::Id.eq(letter.id))
@@ -173,7 +178,10 @@ fn build_message(letter: &outbox::Model, from: Option<&Mailbox>) -> Result<Messa
         .recipient
         .parse()
         .map_err(|err| format!("recipient {}: {err}", letter.recipient))?;
-    let mut builder = Message::builder().from(from.clone()).to(to).subject(&letter.subject);
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&letter.subject);
     if let Some(bcc) = &letter.bcc {
         let bcc: Mailboxes = bcc.parse().map_err(|err| format!("bcc {bcc}: {err}"))?;
         for mailbox in bcc {

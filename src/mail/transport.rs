@@ -70,16 +70,27 @@ impl Transport {
         action_url: Option<&str>,
         name: &str,
     ) -> Result<(), DeliveryError> {
-        let to = message.envelope().to().iter().map(ToString::to_string).collect::<Vec<_>>();
+        let to = message
+            .envelope()
+            .to()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>();
         match self {
-            Transport::Smtp(relay) => relay.send(message).await.map(drop).map_err(|err| {
-                DeliveryError {
-                    permanent: err.is_permanent(),
-                    message: err.to_string(),
-                }
-            }),
+            Transport::Smtp(relay) => {
+                relay
+                    .send(message)
+                    .await
+                    .map(drop)
+                    .map_err(|err| DeliveryError {
+                        permanent: err.is_permanent(),
+                        message: err.to_string(),
+                    })
+            }
             Transport::File(dir) => {
-                tokio::fs::create_dir_all(dir).await.map_err(DeliveryError::transient)?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(DeliveryError::transient)?;
                 let path = dir.join(format!("{name}.eml"));
                 tokio::fs::write(&path, message.formatted())
                     .await
@@ -114,7 +125,9 @@ impl Transport {
 }
 
 fn shown_link(action_url: Option<&str>) -> String {
-    action_url.map(|url| format!("; link: {url}")).unwrap_or_default()
+    action_url
+        .map(|url| format!("; link: {url}"))
+        .unwrap_or_default()
 }
 
 fn smtp_relay(smtp: &Smtp) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {

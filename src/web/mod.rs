@@ -7,8 +7,8 @@ pub mod signup;
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
-use rocket::{Catcher, Request, Response, Route, State};
 use rocket::serde::json::Json;
+use rocket::{Catcher, Request, Response, Route, State};
 use serde_json::{Value, json};
 
 use crate::Doorstep;

@@ -36,9 +36,18 @@ impl Format {
         let preferred = req.accept().map(|accept| accept.preferred().media_type());
         match preferred {
             Some(media) if !is_any(media) => {
-                if media.is_json() { Format::Json } else { Format::Html }
+                if media.is_json() {
+                    Format::Json
+                } else {
+                    Format::Html
+                }
             }
-            _ if req.content_type().is_some_and(|ct| ct.media_type().is_json()) => Format::Json,
+            _ if req
+                .content_type()
+                .is_some_and(|ct| ct.media_type().is_json()) =>
+            {
+                Format::Json
+            }
             _ => Format::Html,
         }
     }
@@ -92,7 +101,10 @@ async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Re
     } else {
         let fields: Vec<(String, String)> =
             serde_urlencoded::from_str(&body).map_err(|_| Error::invalid("body", "malformed"))?;
-        let sent = fields.iter().find(|(name, _)| name == "csrf_token").map(|(_, v)| v.as_str());
+        let sent = fields
+            .iter()
+            .find(|(name, _)| name == "csrf_token")
+            .map(|(_, v)| v.as_str());
         verify_csrf(req, sent)?;
         serde_urlencoded::from_str(&body).map_err(|_| Error::invalid("body", "malformed"))
     }
@@ -192,7 +204,10 @@ impl Failed {
     /// Browsers see `template` again, filled with `values` (never the password), with the
     /// error beside its field.
     pub fn redisplay(mut self, template: &'static str, values: impl Serialize) -> Failed {
-        self.form = Some((template, serde_json::to_value(values).unwrap_or(Value::Null)));
+        self.form = Some((
+            template,
+            serde_json::to_value(values).unwrap_or(Value::Null),
+        ));
         self
     }
 }
@@ -219,7 +234,10 @@ impl<'r> Responder<'r, 'static> for Failed {
             }
         };
         if let Some(wait) = error.retry_after() {
-            response.set_header(Header::new("Retry-After", wait.as_secs().max(1).to_string()));
+            response.set_header(Header::new(
+                "Retry-After",
+                wait.as_secs().max(1).to_string(),
+            ));
         }
         Ok(response)
     }
