@@ -221,10 +221,12 @@ impl Value {
         if count == 0 {
             return Err(self.error("must be longer than zero"));
         }
-        count
-            .checked_mul(unit_seconds)
-            .map(Duration::from_secs)
-            .ok_or_else(invalid)
+        // Lifetimes beyond a year are a typo, and would overflow date arithmetic if huge.
+        const YEAR: u64 = 365 * 24 * 60 * 60;
+        match count.checked_mul(unit_seconds) {
+            Some(seconds) if seconds <= YEAR => Ok(Duration::from_secs(seconds)),
+            _ => Err(self.error("must be at most 365d")),
+        }
     }
 
     /// A decimal whole number.
@@ -546,6 +548,8 @@ mod tests {
         assert_eq!(secs("15m"), 900);
         assert_eq!(secs("24h"), 86_400);
         assert_eq!(secs("7d"), 604_800);
+        assert!(value("366d").duration().is_err());
+        assert!(value("99999999999999999d").duration().is_err());
         for bad in [
             "24x",
             "24",
