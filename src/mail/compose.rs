@@ -11,6 +11,10 @@ use super::{Letter, Recipient};
 use crate::config::Settings;
 use crate::error::Error;
 
+/// The mails doorstep sends, each a folder below `email/`.
+const MESSAGES: [&str; 2] = ["signup_confirmation", "already_registered"];
+const PARTS: [&str; 3] = ["subject.txt.tera", "text.txt.tera", "html.html.tera"];
+
 /// Turns events into letters.
 pub struct Composer {
     tera: Tera,
@@ -38,6 +42,19 @@ impl Composer {
             .map_err(|err| format!("mail templates in {}: {err}", template_dir.display()))?;
         // Tera escapes only names ending in .html by default; ours end in .html.tera.
         tera.autoescape_on(vec![".html.tera"]);
+        // A missing mail template would fail every sign-up; refuse to start instead.
+        let names: Vec<&str> = tera.get_template_names().collect();
+        for message in MESSAGES {
+            for part in PARTS {
+                let name = format!("{message}/{part}");
+                if !names.contains(&name.as_str()) {
+                    return Err(format!(
+                        "mail template {} is missing",
+                        template_dir.join("email").join(&name).display()
+                    ));
+                }
+            }
+        }
         Ok(Composer {
             tera,
             from_domain: settings.base_url.host_str().unwrap_or_default().to_owned(),
