@@ -19,14 +19,24 @@ use crate::mail::{Recipient, outbox};
 
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct SignUpForm {
+    #[serde(default, deserialize_with = "text")]
     pub firstname: String,
+    #[serde(default, deserialize_with = "text")]
     pub lastname: String,
+    #[serde(default, deserialize_with = "text")]
     pub email: String,
+    #[serde(default, deserialize_with = "text")]
     pub password: String,
+    #[serde(default, deserialize_with = "text")]
     pub urlsuccess: String,
+    #[serde(default, deserialize_with = "text")]
     pub urlfailure: String,
+}
+
+/// A text field where JSON `null` means the same as leaving it out.
+pub(crate) fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// What the person is told: the same whether or not the address already has an account.
@@ -51,7 +61,7 @@ impl Application {
         let first_name = check_name(&form.firstname).map_err(|e| fields.insert("firstname", e));
         let last_name = check_name(&form.lastname).map_err(|e| fields.insert("lastname", e));
         let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
-        if form.password.is_empty() {
+        if form.password.trim().is_empty() {
             fields.insert("password", "required");
         }
         let (Ok(first_name), Ok(last_name), Ok(address), true) =

@@ -52,7 +52,7 @@ pub async fn sign_up(
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::accounts::signup::text")]
     token: String,
 }
 
