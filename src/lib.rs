@@ -1,6 +1,7 @@
 //! doorstep: self-service account registration.
 //!
 //! `App` is the one wiring point: `main` and the tests build the same Rocket with it.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod accounts;
 pub mod clock;
@@ -142,7 +143,8 @@ impl App {
             }))
             .mount(&base, web::routes())
             .mount(statics, FileServer::from("static"))
-            .register(&base, web::catchers())
+            // At the root, so that paths outside base-path get our error shape too.
+            .register("/", web::catchers())
     }
 
     async fn start(self, rocket: &Rocket<Build>) -> Result<Doorstep, String> {
