@@ -5,4 +5,9 @@
 
 mod support;
 
+mod config;
+mod mail;
+mod security;
+mod signup;
 mod smoke;
+mod validation;

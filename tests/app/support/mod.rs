@@ -13,7 +13,7 @@ use doorstep::mail::{MemoryMailbox, Transport};
 use doorstep::{App, Doorstep};
 use rocket::figment::Figment;
 use rocket::http::{ContentType, Header, Status};
-use rocket::local::asynchronous::{Client, LocalResponse};
+use rocket::local::asynchronous::{Client, LocalRequest, LocalResponse};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -146,7 +146,9 @@ impl TestApp {
         let mut settings = settings();
         settings.database_url = database_url.clone();
         configure(&mut settings);
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()));
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap(),
+        ));
         let mailbox = MemoryMailbox::default();
         let app = App::new(settings)
             .figment(figment())
@@ -170,9 +172,14 @@ impl TestApp {
     /// Runs one delivery round of the outbox, as the worker would, at the test clock's time.
     pub async fn deliver(&self) -> Round {
         let app = self.state();
-        deliver_due(&app.db, &app.transport, app.settings.email.from.as_ref(), app.clock.now())
-            .await
-            .unwrap()
+        deliver_due(
+            &app.db,
+            &app.transport,
+            app.settings.email.from.as_ref(),
+            app.clock.now(),
+        )
+        .await
+        .unwrap()
     }
 
     /// Every mail delivered so far, decoded.
@@ -189,8 +196,18 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, accept: &str) -> Reply {
-        let response = self.client.get(path.to_owned()).header(Header::new("Accept", accept.to_owned())).dispatch().await;
+        let response = self
+            .client
+            .get(path.to_owned())
+            .header(Header::new("Accept", accept.to_owned()))
+            .dispatch()
+            .await;
         Reply::read(response).await
+    }
+
+    /// Dispatches a request built on `self.client` (for headers and bodies no helper covers).
+    pub async fn send(&self, request: LocalRequest<'_>) -> Reply {
+        Reply::read(request.dispatch().await).await
     }
 
     pub async fn get_json(&self, path: &str) -> Reply {
@@ -324,7 +341,10 @@ pub fn decode_quoted_printable(raw: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let escape = bytes.get(i + 1..i + 3).filter(|hex| {
-            bytes[i] == b'=' && hex.iter().all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+            bytes[i] == b'='
+                && hex
+                    .iter()
+                    .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
         });
         if let Some(hex) = escape {
             let hex = std::str::from_utf8(hex).unwrap();

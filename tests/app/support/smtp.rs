@@ -6,12 +6,43 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use doorstep::config::{MailTransport, Smtp, SmtpSecurity};
+use doorstep::mail::Transport;
+
+use super::{Mail, decode_quoted_printable};
+
+/// Settings for plain SMTP to the test server on `port` of loopback.
+pub fn smtp_settings(port: u16) -> MailTransport {
+    MailTransport::Smtp(Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::None,
+        credentials: None,
+    })
+}
+
+/// The real SMTP transport, built from settings as the server builds it, to `port`.
+pub fn smtp_transport(port: u16) -> Transport {
+    Transport::from_settings(&smtp_settings(port)).unwrap()
+}
+
 /// One message as the server received it.
 #[derive(Debug, Clone)]
 pub struct Received {
     pub from: String,
     pub to: Vec<String>,
     pub data: String,
+}
+
+impl Received {
+    /// The message as a `Mail` (envelope recipients, raw and decoded text).
+    pub fn mail(&self) -> Mail {
+        Mail {
+            to: self.to.clone(),
+            raw: self.data.clone(),
+            decoded: decode_quoted_printable(&self.data),
+        }
+    }
 }
 
 /// A listening SMTP server; it stops when dropped.
@@ -29,13 +60,22 @@ impl SmtpServer {
 
     /// Listens on `port` (0 for any free one).
     pub async fn start_on(port: u16) -> SmtpServer {
+        Self::listen(port, false).await
+    }
+
+    /// A relay that refuses every recipient with `550` (a permanent rejection).
+    pub async fn start_rejecting() -> SmtpServer {
+        Self::listen(0, true).await
+    }
+
+    async fn listen(port: u16, reject: bool) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(converse(socket, store.clone()));
+                tokio::spawn(converse(socket, store.clone(), reject));
             }
         });
         SmtpServer {
@@ -62,7 +102,7 @@ impl Drop for SmtpServer {
     }
 }
 
-async fn converse(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>) {
+async fn converse(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>, reject: bool) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     let _ = write.write_all(b"220 test.smtp ESMTP ready\r\n").await;
@@ -74,6 +114,8 @@ async fn converse(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>
         } else if upper.starts_with("MAIL FROM:") {
             from = address(&line);
             "250 OK"
+        } else if upper.starts_with("RCPT TO:") && reject {
+            "550 5.1.1 mailbox unavailable"
         } else if upper.starts_with("RCPT TO:") {
             to.push(address(&line));
             "250 OK"
@@ -101,7 +143,11 @@ async fn converse(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>
         } else {
             "502 not implemented"
         };
-        if write.write_all(format!("{answer}\r\n").as_bytes()).await.is_err() {
+        if write
+            .write_all(format!("{answer}\r\n").as_bytes())
+            .await
+            .is_err()
+        {
             return;
         }
     }

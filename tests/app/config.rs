@@ -1,0 +1,218 @@
+//! Configuration from the operator's side: the binary's `check-config`, and start-ups that
+//! must stop rather than serve.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use doorstep::App;
+use rocket::error::ErrorKind;
+use rocket::local::asynchronous::Client;
+use tempfile::TempDir;
+
+use crate::support::{figment, settings};
+
+const VALID: &str = "\
+# a minimal working configuration
+doorstep.auth.signup=on
+doorstep.auth.email.from=doorstep <signup@example.org>
+";
+
+/// The binary with `args`, in an empty directory, with no `DOORSTEP_*` variable but `env`.
+fn doorstep(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_doorstep"));
+    command.args(args).current_dir(dir);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DOORSTEP_") {
+            command.env_remove(name);
+        }
+    }
+    command.envs(env.iter().copied());
+    command
+}
+
+/// `doorstep check-config --config <file>`, where `file` holds `text`.
+fn check(text: &str, env: &[(&str, &str)]) -> (Output, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("site.properties");
+    std::fs::write(&file, text).unwrap();
+    let path = file.to_string_lossy().into_owned();
+    let output = doorstep(dir.path(), &["check-config", "--config", &path], env)
+        .output()
+        .unwrap();
+    (output, path)
+}
+
+fn refused(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!output.status.success(), "accepted; stderr: {stderr}");
+    stderr
+}
+
+fn accepted(output: &Output) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "refused: {stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("OK"));
+}
+
+#[test]
+fn check_config_accepts_a_valid_file() {
+    accepted(&check(VALID, &[]).0);
+}
+
+#[test]
+fn a_bad_value_is_named_by_file_line_and_key() {
+    let text = "doorstep.auth.signup=on\n\
+                doorstep.auth.email.from=signup@example.org\n\
+                doorstep.auth.signup.confirm.ttl=24x\n";
+    let (output, path) = check(text, &[]);
+    let stderr = refused(&output);
+    let expected = format!("{path}:3: doorstep.auth.signup.confirm.ttl");
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("24x"), "{stderr}");
+}
+
+#[test]
+fn a_misspelt_key_gets_a_suggestion() {
+    let stderr = refused(&check(&format!("{VALID}doorstep.auth.sigup.confirm.ttl=1h\n"), &[]).0);
+    assert!(stderr.contains(":4:"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean doorstep.auth.signup.confirm.ttl"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn entrystore_keys_are_accepted() {
+    let text = "entrystore.auth.signup=on\nentrystore.auth.email.from=signup@example.org\n";
+    accepted(&check(text, &[]).0);
+}
+
+#[test]
+fn sign_up_without_a_sender_is_refused() {
+    let stderr = refused(&check("doorstep.auth.signup=on\n", &[]).0);
+    assert!(stderr.contains("doorstep.auth.email.from"), "{stderr}");
+}
+
+#[test]
+fn a_bad_environment_override_names_the_variable() {
+    let env = [("DOORSTEP_AUTH_SIGNUP_CONFIRM_TTL", "bad")];
+    let stderr = refused(&check(VALID, &env).0);
+    assert!(
+        stderr.contains("DOORSTEP_AUTH_SIGNUP_CONFIRM_TTL"),
+        "{stderr}"
+    );
+    // And a good one is taken: sign-up switched off needs no sender.
+    let env = [("DOORSTEP_AUTH_SIGNUP", "off")];
+    accepted(&check("doorstep.auth.signup=on\n", &env).0);
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absent.properties");
+    let path = path.to_string_lossy();
+    let output = doorstep(dir.path(), &["check-config", "--config", &path], &[]).output();
+    let stderr = refused(&output.unwrap());
+    assert!(stderr.contains("absent.properties"), "{stderr}");
+}
+
+#[test]
+fn the_shipped_configuration_passes() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("doorstep.properties");
+    let dir = tempfile::tempdir().unwrap();
+    let output = doorstep(dir.path(), &["check-config", "--config"], &[])
+        .arg(&shipped)
+        .output()
+        .unwrap();
+    accepted(&output);
+}
+
+#[test]
+fn serve_with_a_bad_configuration_exits_instead_of_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doorstep.properties"),
+        "doorstep.auth.signup=on\n",
+    )
+    .unwrap();
+    let mut child = doorstep(dir.path(), &[], &[("ROCKET_PORT", "0")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("doorstep served with a configuration missing email.from");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    assert!(
+        !dir.path().join("var").exists(),
+        "it started setting up before failing"
+    );
+}
+
+/// Builds the app with `database_url` and Rocket's settings, and expects ignition to fail.
+async fn start_up_fails(database_url: String, template_dir: Option<PathBuf>) {
+    // Rocket installs its own logger if none is set; the tests' capturing one must come first.
+    doorstep::logging::capture();
+    let mut settings = settings();
+    settings.database_url = database_url;
+    let mut rocket_settings = figment();
+    if let Some(dir) = template_dir {
+        rocket_settings = rocket_settings.merge(("template_dir", dir));
+    }
+    let app = App::new(settings).figment(rocket_settings).worker(false);
+    match Client::tracked(app.rocket()).await {
+        Ok(_) => panic!("started up"),
+        Err(err) => assert!(matches!(err.kind(), ErrorKind::FailedFairings(_)), "{err}"),
+    }
+}
+
+#[rocket::async_test]
+async fn an_unusable_database_stops_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the database's directory should be: not even root can create it.
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "").unwrap();
+    start_up_fails(
+        format!("sqlite://{}/x/y.db?mode=rwc", blocker.display()),
+        None,
+    )
+    .await;
+    // A file that is not a database: the migrations cannot run.
+    let garbage = dir.path().join("garbage.db");
+    std::fs::write(&garbage, [0x5a; 8192]).unwrap();
+    start_up_fails(format!("sqlite://{}?mode=rwc", garbage.display()), None).await;
+    // Nobody listens on port 1.
+    start_up_fails("postgres://postgres@127.0.0.1:1/doorstep".into(), None).await;
+}
+
+/// The page templates without the `email/` directory.
+fn templates_without_mail() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in std::fs::read_dir(shipped).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[rocket::async_test]
+
+async fn missing_mail_templates_stop_start_up() {
+    let templates = templates_without_mail();
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/doorstep.db?mode=rwc", data.path().display());
+    start_up_fails(url, Some(templates.path().to_owned())).await;
+}
