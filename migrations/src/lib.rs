@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_registration;
+mod m20261122_000002_reset_and_sessions;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -10,6 +11,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_registration::Migration)]
+        vec![
+            Box::new(m20261122_000001_registration::Migration),
+            Box::new(m20261122_000002_reset_and_sessions::Migration),
+        ]
     }
 }

@@ -33,6 +33,9 @@ pub struct Settings {
     pub base_path: String,
     pub database_url: String,
     pub signup: Signup,
+    pub reset: PasswordReset,
+    /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
+    pub session_ttl: Duration,
     pub email: Email,
     pub permitted_redirects: Vec<RedirectRule>,
     pub password: PasswordRules,
@@ -52,6 +55,19 @@ pub struct Signup {
     pub whitelist_public: bool,
     pub confirm_ttl: Duration,
     pub confirm_on_get: bool,
+}
+
+/// Password reset settings (`doorstep.auth.password-reset.*`).
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub enabled: bool,
+    pub subject: Option<String>,
+    /// The content of the template file, read at load time.
+    pub template: Option<String>,
+    pub ttl: Duration,
+    /// EntryStore's variant: the new password comes with the request and is applied when the
+    /// link is confirmed. Whoever sends the request chooses the password, so it is off by default.
+    pub two_step: bool,
 }
 
 /// Addresses on outgoing mail (`doorstep.auth.email.*`).
@@ -171,6 +187,10 @@ impl Settings {
                 .parsed("database.url", database_url)?
                 .unwrap_or(defaults.database_url),
             signup: signup(&source, &defaults.signup)?,
+            reset: password_reset(&source, &defaults.reset)?,
+            session_ttl: source
+                .parsed("auth.session.ttl", Value::duration)?
+                .unwrap_or(defaults.session_ttl),
             email: Email {
                 from: source.parsed("auth.email.from", mailbox)?,
                 bcc: mailboxes(source.list("auth.email.bcc"))?,
@@ -182,11 +202,18 @@ impl Settings {
             password: password(&source, &defaults.password)?,
             mail: mail(&source)?,
         };
-        if settings.signup.enabled && settings.email.from.is_none() {
-            let switch = source
-                .get("auth.signup")
-                .map_or("doorstep.auth.signup", |v| &v.key);
-            return Err(source.missing("auth.email.from", format!("required when {switch} is on")));
+        for (name, on) in [
+            ("auth.signup", settings.signup.enabled),
+            ("auth.password-reset", settings.reset.enabled),
+        ] {
+            if on && settings.email.from.is_none() {
+                let switch = source
+                    .get(name)
+                    .map_or(format!("doorstep.{name}"), |v| v.key.clone());
+                return Err(
+                    source.missing("auth.email.from", format!("required when {switch} is on"))
+                );
+            }
         }
         Ok(settings)
     }
@@ -208,6 +235,14 @@ impl Settings {
                 confirm_ttl: Duration::from_secs(24 * 60 * 60),
                 confirm_on_get: false,
             },
+            reset: PasswordReset {
+                enabled: false,
+                subject: None,
+                template: None,
+                ttl: Duration::from_secs(60 * 60),
+                two_step: false,
+            },
+            session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
             email: Email {
                 from: None,
                 bcc: Vec::new(),
@@ -283,6 +318,19 @@ fn signup(source: &Source, defaults: &Signup) -> Result<Signup, ConfigError> {
             .parsed("auth.signup.confirm.ttl", Value::duration)?
             .unwrap_or(defaults.confirm_ttl),
         confirm_on_get: switch("auth.signup.confirm.on-get", defaults.confirm_on_get)?,
+    })
+}
+
+fn password_reset(source: &Source, defaults: &PasswordReset) -> Result<PasswordReset, ConfigError> {
+    let switch = |name, default| Ok(source.parsed(name, Value::switch)?.unwrap_or(default));
+    Ok(PasswordReset {
+        enabled: switch("auth.password-reset", defaults.enabled)?,
+        subject: source.parsed("auth.password-reset.subject", one_line)?,
+        template: source.parsed("auth.password-reset.email.template", read_template)?,
+        ttl: source
+            .parsed("auth.password-reset.ttl", Value::duration)?
+            .unwrap_or(defaults.ttl),
+        two_step: switch("auth.password-reset.two-step", defaults.two_step)?,
     })
 }
 

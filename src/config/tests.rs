@@ -399,11 +399,6 @@ fn features_of_later_releases() {
                     doorstep.auth.recaptcha.verify-url=http://127.0.0.1:1/\n\
                     doorstep.auth.recaptcha.min-score=0.5\n\
                     entrystore.auth.captcha.image=false\n\
-                    doorstep.auth.password-reset=off\n\
-                    doorstep.auth.password-reset.subject=Reset\n\
-                    doorstep.auth.password-reset.email.template=/nonexistent\n\
-                    doorstep.auth.password-reset.ttl=1h\n\
-                    doorstep.auth.password-reset.two-step=on\n\
                     doorstep.ratelimit.ip=\n";
     assert!(parse(accepted).is_ok());
 
@@ -412,10 +407,6 @@ fn features_of_later_releases() {
         (
             "entrystore.auth.captcha.image=true",
             "entrystore.auth.captcha.image",
-        ),
-        (
-            "doorstep.auth.password-reset=on",
-            "doorstep.auth.password-reset",
         ),
         ("doorstep.ratelimit.ip=20/10m", "doorstep.ratelimit.ip"),
         ("doorstep.ratelimit.email=3/h", "doorstep.ratelimit.email"),
@@ -707,4 +698,35 @@ fn redirect_rule_permits() {
 
     let default_port = RedirectRule::parse("http://a.org:80/").unwrap();
     assert!(default_port.permits(&url("http://a.org/x")));
+}
+
+#[test]
+fn password_reset_and_sessions() {
+    let s = parse(
+        "doorstep.auth.password-reset=on\n\
+         doorstep.auth.email.from=a@example.com\n\
+         entrystore.auth.password-reset.subject=Reset your password\n\
+         doorstep.auth.password-reset.ttl=30m\n\
+         doorstep.auth.password-reset.two-step=on\n\
+         doorstep.auth.session.ttl=1d\n",
+    )
+    .unwrap();
+    assert!(s.reset.enabled && s.reset.two_step);
+    assert_eq!(s.reset.subject.as_deref(), Some("Reset your password"));
+    assert_eq!(s.reset.ttl.as_secs(), 1800);
+    assert_eq!(s.session_ttl.as_secs(), 86_400);
+    let defaults = Settings::defaults();
+    assert!(!defaults.reset.enabled && !defaults.reset.two_step);
+    assert_eq!(defaults.reset.ttl.as_secs(), 3600);
+
+    let err = parse("doorstep.auth.password-reset=on\n").unwrap_err();
+    assert!(
+        err.to_string().contains("doorstep.auth.email.from"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("doorstep.auth.password-reset is on"),
+        "{err}"
+    );
 }

@@ -3,4 +3,6 @@
 pub mod account;
 pub mod one_time_token;
 pub mod outbox;
+pub mod password_reset;
 pub mod pending_signup;
+pub mod session;
