@@ -20,15 +20,21 @@ pub enum Error {
     RedirectNotAllowed(&'static str),
     #[error("This link is not valid. It may have been mistyped or replaced by a newer one.")]
     TokenInvalid,
+    #[error("The email address or the password is wrong.")]
+    InvalidCredentials,
+    #[error("Please sign in first.")]
+    Unauthenticated,
     #[error("Sign-up is switched off on this server.")]
     SignupDisabled,
+    #[error("Password reset is switched off on this server.")]
+    PasswordResetDisabled,
     #[error("Sign-up is not open to addresses in this domain.")]
     DomainNotAllowed,
     #[error("The form has expired. Reload the page and try again.")]
     CsrfInvalid,
     #[error("There is nothing here.")]
     NotFound,
-    #[error("This link has expired. Please sign up again.")]
+    #[error("This link has expired. Please ask for a new one.")]
     TokenExpired,
     #[error("The request body is too large.")]
     BodyTooLarge,
@@ -51,7 +57,10 @@ impl Error {
             Error::WeakPassword(_) => "weak_password",
             Error::RedirectNotAllowed(_) => "redirect_not_allowed",
             Error::TokenInvalid => "token_invalid",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::Unauthenticated => "unauthenticated",
             Error::SignupDisabled => "signup_disabled",
+            Error::PasswordResetDisabled => "password_reset_disabled",
             Error::DomainNotAllowed => "domain_not_allowed",
             Error::CsrfInvalid => "csrf_invalid",
             Error::NotFound => "not_found",
@@ -71,7 +80,11 @@ impl Error {
             | Error::WeakPassword(_)
             | Error::RedirectNotAllowed(_)
             | Error::TokenInvalid => 400,
-            Error::SignupDisabled | Error::DomainNotAllowed | Error::CsrfInvalid => 403,
+            Error::InvalidCredentials | Error::Unauthenticated => 401,
+            Error::SignupDisabled
+            | Error::PasswordResetDisabled
+            | Error::DomainNotAllowed
+            | Error::CsrfInvalid => 403,
             Error::NotFound => 404,
             Error::TokenExpired => 410,
             Error::BodyTooLarge => 413,

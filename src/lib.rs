@@ -49,11 +49,19 @@ impl Doorstep {
 }
 
 /// Builds the public URLs that go into mail.
-pub struct Links<'a>(&'a Settings);
+pub struct Links<'a>(pub &'a Settings);
 
 impl Links<'_> {
     pub fn signup_confirmation(&self, secret: &str) -> String {
         format!("{}/auth/signup?confirm={secret}", self.root())
+    }
+
+    pub fn password_reset(&self, secret: &str) -> String {
+        format!("{}/auth/pwreset?confirm={secret}", self.root())
+    }
+
+    pub fn reset_page(&self) -> String {
+        format!("{}/auth/pwreset", self.root())
     }
 
     fn root(&self) -> String {

@@ -3,7 +3,9 @@
 pub mod confirm;
 pub mod email;
 pub mod password;
+pub mod password_reset;
 pub mod policy;
+pub mod session;
 pub mod signup;
 pub mod sweep;
 pub mod token;

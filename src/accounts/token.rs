@@ -12,12 +12,15 @@ use crate::entities::one_time_token::{self, Column, Entity as Tokens};
 pub enum Purpose {
     /// Confirms a pending sign-up; its subject is a `pending_signups` row.
     Signup,
+    /// Sets a new password; its subject is a `password_resets` row.
+    PasswordReset,
 }
 
 impl Purpose {
     fn as_str(self) -> &'static str {
         match self {
             Purpose::Signup => "signup",
+            Purpose::PasswordReset => "password_reset",
         }
     }
 }
@@ -65,6 +68,44 @@ pub enum Redeemed {
     Unknown,
 }
 
+/// Looks a token up without using it: `Fresh` means it would work now.
+pub async fn inspect(
+    conn: &impl ConnectionTrait,
+    secret: &str,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<Redeemed, DbErr> {
+    if !is_well_formed(secret) {
+        return Ok(Redeemed::Unknown);
+    }
+    let token = find(conn, &digest(secret), purpose).await?;
+    Ok(match token {
+        None => Redeemed::Unknown,
+        Some(token) if token.used_at.is_some() => Redeemed::AlreadyUsed(token),
+        Some(token) if token.expires_at <= now => Redeemed::Expired(token),
+        Some(token) => Redeemed::Fresh(token),
+    })
+}
+
+fn is_well_formed(secret: &str) -> bool {
+    secret.len() == 43
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+async fn find(
+    conn: &impl ConnectionTrait,
+    hash: &str,
+    purpose: Purpose,
+) -> Result<Option<one_time_token::Model>, DbErr> {
+    Tokens::find()
+        .filter(Column::TokenHash.eq(hash))
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .one(conn)
+        .await
+}
+
 /// Uses a token in one atomic update, so that of several racing calls exactly one is `Fresh`.
 pub async fn redeem(
     conn: &impl ConnectionTrait,
@@ -72,11 +113,7 @@ pub async fn redeem(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Redeemed, DbErr> {
-    if secret.len() != 43
-        || !secret
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !is_well_formed(secret) {
         return Ok(Redeemed::Unknown);
     }
     let hash = digest(secret);
@@ -88,11 +125,7 @@ pub async fn redeem(
         .filter(Column::ExpiresAt.gt(now))
         .exec(conn)
         .await?;
-    let token = Tokens::find()
-        .filter(Column::TokenHash.eq(&hash))
-        .filter(Column::Purpose.eq(purpose.as_str()))
-        .one(conn)
-        .await?;
+    let token = find(conn, &hash, purpose).await?;
     Ok(match token {
         None => Redeemed::Unknown,
         Some(token) if claimed.rows_affected == 1 => Redeemed::Fresh(token),

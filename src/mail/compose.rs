@@ -12,16 +12,29 @@ use crate::config::Settings;
 use crate::error::Error;
 
 /// The mails doorstep sends, each a folder below `email/`.
-const MESSAGES: [&str; 2] = ["signup_confirmation", "already_registered"];
+const MESSAGES: [&str; 4] = [
+    "signup_confirmation",
+    "already_registered",
+    "password_reset",
+    "password_changed",
+];
 const PARTS: [&str; 3] = ["subject.txt.tera", "text.txt.tera", "html.html.tera"];
 
 /// Turns events into letters.
 pub struct Composer {
     tera: Tera,
     from_domain: String,
-    signup_subject: Option<String>,
-    signup_template: Option<String>,
+    signup: Overrides,
+    reset: Overrides,
+    /// Where a person who forgot their password can start over; empty when reset is off.
+    reset_page: String,
     bcc: Vec<Mailbox>,
+}
+
+/// The operator's subject and HTML template for one kind of mail, EntryStore-style.
+struct Overrides {
+    subject: Option<String>,
+    template: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -30,6 +43,7 @@ struct Values<'a> {
     first_name: &'a str,
     email: &'a str,
     link: &'a str,
+    reset_page: &'a str,
     year: i32,
     domain: &'a str,
 }
@@ -58,8 +72,19 @@ impl Composer {
         Ok(Composer {
             tera,
             from_domain: settings.base_url.host_str().unwrap_or_default().to_owned(),
-            signup_subject: settings.signup.subject.clone(),
-            signup_template: settings.signup.template.clone(),
+            signup: Overrides {
+                subject: settings.signup.subject.clone(),
+                template: settings.signup.template.clone(),
+            },
+            reset: Overrides {
+                subject: settings.reset.subject.clone(),
+                template: settings.reset.template.clone(),
+            },
+            reset_page: if settings.reset.enabled {
+                crate::Links(settings).reset_page()
+            } else {
+                String::new()
+            },
             bcc: settings.email.bcc.clone(),
         })
     }
@@ -71,12 +96,43 @@ impl Composer {
         link: &str,
         now: DateTime<Utc>,
     ) -> Result<Letter, Error> {
+        self.render_link_mail("signup_confirmation", &self.signup, to, link, now)
+    }
+
+    /// The mail whose link leads to choosing a new password.
+    pub fn password_reset(
+        &self,
+        to: &Recipient,
+        link: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let mut letter = self.render_link_mail("password_reset", &self.reset, to, link, now)?;
+        // Reset mail goes to the account's owner only, never to the sign-up BCC list.
+        letter.bcc.clear();
+        Ok(letter)
+    }
+
+    /// The notice that an account's password was just changed.
+    pub fn password_changed(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
+        let mut letter = self.render("password_changed", to, &self.values(to, "", now))?;
+        letter.bcc.clear();
+        Ok(letter)
+    }
+
+    fn render_link_mail(
+        &self,
+        message: &'static str,
+        overrides: &Overrides,
+        to: &Recipient,
+        link: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
         let values = self.values(to, link, now);
-        let mut letter = self.render("signup_confirmation", to, &values)?;
-        if let Some(subject) = &self.signup_subject {
+        let mut letter = self.render(message, to, &values)?;
+        if let Some(subject) = &overrides.subject {
             letter.subject = subject.clone();
         }
-        if let Some(template) = &self.signup_template {
+        if let Some(template) = &overrides.template {
             letter.html = fill_placeholders(template, &values);
         }
         letter.action_url = Some(link.to_owned());
@@ -94,6 +150,7 @@ impl Composer {
             first_name: &to.first_name,
             email: &to.email,
             link,
+            reset_page: &self.reset_page,
             year: now.year(),
             domain: &self.from_domain,
         }
@@ -174,6 +231,7 @@ mod tests {
             first_name: "x",
             email: "a@example.com",
             link: "https://d.example/c?confirm=abc&x=1",
+            reset_page: "",
             year: 2026,
             domain: "d.example",
         };

@@ -1,11 +1,14 @@
-//! Request guards for cross-cutting checks: is sign-up open, is this form ours.
+//! Request guards for cross-cutting checks: is a feature open, is this form ours, who is
+//! signed in.
 
-use rocket::http::{Cookie, SameSite};
+use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::{FromRequest, Outcome, Request};
 use subtle::ConstantTimeEq as _;
 
 use super::negotiate::refuse;
 use crate::Doorstep;
+use crate::accounts::session::signed_in_account;
+use crate::entities::account;
 use crate::error::Error;
 
 const CSRF_COOKIE: &str = "doorstep_csrf";
@@ -61,4 +64,71 @@ impl<'r> FromRequest<'r> for SignupOpen {
             None => refuse(req, Error::Internal),
         }
     }
+}
+
+/// Passes only while password reset is switched on; otherwise every reset route answers 403.
+pub struct PasswordResetOpen;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for PasswordResetOpen {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match req.rocket().state::<Doorstep>() {
+            Some(app) if app.settings.reset.enabled => Outcome::Success(PasswordResetOpen),
+            Some(_) => refuse(req, Error::PasswordResetDisabled),
+            None => refuse(req, Error::Internal),
+        }
+    }
+}
+
+const SESSION_COOKIE: &str = "doorstep_session";
+
+/// The signed-in account; without a live session the route answers 401 `unauthenticated`.
+pub struct SignedIn(pub account::Model);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for SignedIn {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let Some(app) = req.rocket().state::<Doorstep>() else {
+            return refuse(req, Error::Internal);
+        };
+        let Some(secret) = session_secret(req.cookies()) else {
+            return refuse(req, Error::Unauthenticated);
+        };
+        match signed_in_account(app, &secret, app.clock.now()).await {
+            Ok(Some(account)) => Outcome::Success(SignedIn(account)),
+            Ok(None) => refuse(req, Error::Unauthenticated),
+            Err(error) => refuse(req, error),
+        }
+    }
+}
+
+/// The secret of this client's session cookie, if it has one.
+pub fn session_secret(jar: &CookieJar<'_>) -> Option<String> {
+    jar.get_private(SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// Gives the client its session cookie: private (sealed with the secret key), `HttpOnly`,
+/// `SameSite=Lax`, and `Secure` when doorstep is served over https.
+pub fn start_session(jar: &CookieJar<'_>, app: &Doorstep, secret: String) {
+    let max_age = rocket::time::Duration::seconds(
+        i64::try_from(app.settings.session_ttl.as_secs()).unwrap_or(i64::MAX),
+    );
+    jar.add_private(
+        Cookie::build((SESSION_COOKIE, secret))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(app.settings.base_url.scheme() == "https")
+            .path("/")
+            .max_age(max_age),
+    );
+}
+
+/// Takes the session cookie away.
+pub fn end_session(jar: &CookieJar<'_>) {
+    jar.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
 }

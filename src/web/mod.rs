@@ -3,6 +3,8 @@
 pub mod catchers;
 pub mod guards;
 pub mod negotiate;
+pub mod password_reset;
+pub mod session;
 pub mod signup;
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -25,6 +27,13 @@ pub fn routes() -> Vec<Route> {
         signup::sign_up,
         signup::confirm,
         signup::whitelist,
+        password_reset::form,
+        password_reset::request,
+        password_reset::confirm,
+        session::form,
+        session::sign_in,
+        session::sign_out,
+        session::me,
     ]
 }
 

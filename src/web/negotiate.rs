@@ -137,6 +137,7 @@ pub struct Reply {
     view: Value,
     page: Map<String, Value>,
     redirect: Option<String>,
+    browser_redirect: Option<String>,
 }
 
 impl Reply {
@@ -147,7 +148,14 @@ impl Reply {
             view: serde_json::to_value(view).unwrap_or(Value::Null),
             page: Map::new(),
             redirect: None,
+            browser_redirect: None,
         }
+    }
+
+    /// Browsers are sent on to `url` (303); programs still get the JSON view.
+    pub fn browsers_see_other(mut self, url: impl Into<String>) -> Reply {
+        self.browser_redirect = Some(url.into());
+        self
     }
 
     /// Adds values only the HTML page shows.
@@ -165,6 +173,7 @@ impl Reply {
             view: Value::Null,
             page: Map::new(),
             redirect: Some(url.into()),
+            browser_redirect: None,
         }
     }
 }
@@ -176,6 +185,9 @@ impl<'r> Responder<'r, 'static> for Reply {
         }
         match Format::of(req) {
             Format::Json => Json(self.view).respond_to(req),
+            Format::Html if self.browser_redirect.is_some() => {
+                Redirect::to(self.browser_redirect.unwrap_or_default()).respond_to(req)
+            }
             Format::Html => {
                 let mut context = page_context(req);
                 if let Value::Object(view) = self.view {
@@ -249,6 +261,7 @@ fn page_context(req: &Request<'_>) -> Map<String, Value> {
     if let Some(app) = req.rocket().state::<Doorstep>() {
         context.insert("base".into(), json!(app.settings.base_path));
         context.insert("signup_open".into(), json!(app.settings.signup.enabled));
+        context.insert("reset_open".into(), json!(app.settings.reset.enabled));
     }
     context.insert("csrf_token".into(), json!(csrf_token(req)));
     context

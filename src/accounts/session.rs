@@ -1,0 +1,139 @@
+//! Signing in and out: sessions are rows, so a reset or a sign-out really ends them, and
+//! several instances agree on who is signed in.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+use serde::Deserialize;
+use url::Url;
+
+use super::email::Address;
+use super::policy::permitted_redirect;
+use super::signup::text;
+use super::token::digest;
+use crate::Doorstep;
+use crate::entities::{account, session};
+use crate::error::{Error, FieldErrors};
+
+/// The sign-in fields, form or JSON alike.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInForm {
+    #[serde(default, deserialize_with = "text")]
+    pub email: String,
+    #[serde(default, deserialize_with = "text")]
+    pub password: String,
+    #[serde(default, deserialize_with = "text")]
+    pub urlsuccess: String,
+}
+
+/// A new session: the secret for the cookie, whose account, and where to go next.
+pub struct SignedIn {
+    pub secret: String,
+    pub account: account::Model,
+    pub url_success: Option<Url>,
+}
+
+/// Checks the password and opens a session.
+///
+/// A wrong password and an unknown address get the same `invalid_credentials`, after the same
+/// work: an unknown address is verified against a dummy hash.
+pub async fn sign_in(
+    app: &Doorstep,
+    form: SignInForm,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, Error> {
+    let mut missing = FieldErrors::new();
+    if form.email.trim().is_empty() {
+        missing.insert("email", "required");
+    }
+    if form.password.is_empty() {
+        missing.insert("password", "required");
+    }
+    if !missing.is_empty() {
+        return Err(Error::InvalidRequest(missing));
+    }
+    let url_success = permitted_redirect(
+        &app.settings.permitted_redirects,
+        "urlsuccess",
+        &form.urlsuccess,
+    )?;
+    let account = match Address::parse(&form.email) {
+        Ok(address) => find_account(&app.db, &address).await?,
+        Err(_) => None,
+    };
+    let verified = match &account {
+        Some(account) => {
+            app.hasher
+                .verify(form.password, account.password_hash.clone())
+                .await?
+        }
+        None => app.hasher.verify_nobody(form.password).await?,
+    };
+    let (true, Some(account)) = (verified, account) else {
+        return Err(Error::InvalidCredentials);
+    };
+    let secret = crate::random::url_token();
+    session::ActiveModel {
+        token_hash: Set(digest(&secret)),
+        account_id: Set(account.id),
+        created_at: Set(now),
+        expires_at: Set(now + app.settings.session_ttl),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    Ok(SignedIn {
+        secret,
+        account,
+        url_success,
+    })
+}
+
+/// The account a session cookie's secret belongs to, while the session lasts.
+pub async fn signed_in_account(
+    app: &Doorstep,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<account::Model>, Error> {
+    let session = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(digest(secret)))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(&app.db)
+        .await?;
+    match session {
+        Some(session) => Ok(account::Entity::find_by_id(session.account_id)
+            .one(&app.db)
+            .await?),
+        None => Ok(None),
+    }
+}
+
+/// Ends one session.
+pub async fn sign_out(app: &Doorstep, secret: &str) -> Result<(), Error> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(digest(secret)))
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (after its password changed).
+pub async fn end_all_sessions(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn find_account(
+    conn: &impl ConnectionTrait,
+    address: &Address,
+) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::EmailKey.eq(address.key()))
+        .one(conn)
+        .await
+}
