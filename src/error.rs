@@ -16,6 +16,10 @@ pub enum Error {
     InvalidRequest(FieldErrors),
     #[error("The password does not meet the password rules.")]
     WeakPassword(&'static str),
+    #[error("Please solve the captcha.")]
+    CaptchaRequired,
+    #[error("The captcha answer was not accepted. Please try a new one.")]
+    CaptchaInvalid,
     #[error("That redirect target is not permitted.")]
     RedirectNotAllowed(&'static str),
     #[error("This link is not valid. It may have been mistyped or replaced by a newer one.")]
@@ -40,6 +44,8 @@ pub enum Error {
     BodyTooLarge,
     #[error("Send the body as application/x-www-form-urlencoded or application/json.")]
     UnsupportedMediaType,
+    #[error("Too many requests. Please wait a little and try again.")]
+    RateLimited { retry_after: Duration },
     #[error("The server is busy. Please try again shortly.")]
     Busy { retry_after: Duration },
     #[error("A service this request needs is unavailable. Please try again later.")]
@@ -55,6 +61,8 @@ impl Error {
         match self {
             Error::InvalidRequest(_) => "invalid_request",
             Error::WeakPassword(_) => "weak_password",
+            Error::CaptchaRequired => "captcha_required",
+            Error::CaptchaInvalid => "captcha_invalid",
             Error::RedirectNotAllowed(_) => "redirect_not_allowed",
             Error::TokenInvalid => "token_invalid",
             Error::InvalidCredentials => "invalid_credentials",
@@ -67,6 +75,7 @@ impl Error {
             Error::TokenExpired => "token_expired",
             Error::BodyTooLarge => "body_too_large",
             Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::RateLimited { .. } => "rate_limited",
             Error::Busy { .. } => "busy",
             Error::Unavailable => "unavailable",
             Error::Internal => "internal",
@@ -79,6 +88,8 @@ impl Error {
             Error::InvalidRequest(_)
             | Error::WeakPassword(_)
             | Error::RedirectNotAllowed(_)
+            | Error::CaptchaRequired
+            | Error::CaptchaInvalid
             | Error::TokenInvalid => 400,
             Error::InvalidCredentials | Error::Unauthenticated => 401,
             Error::SignupDisabled
@@ -87,6 +98,7 @@ impl Error {
             | Error::CsrfInvalid => 403,
             Error::NotFound => 404,
             Error::TokenExpired => 410,
+            Error::RateLimited { .. } => 429,
             Error::BodyTooLarge => 413,
             Error::UnsupportedMediaType => 415,
             Error::Busy { .. } | Error::Unavailable => 503,
@@ -108,7 +120,7 @@ impl Error {
     /// How long a client should wait before retrying, for `Retry-After`.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Error::Busy { retry_after } => Some(*retry_after),
+            Error::Busy { retry_after } | Error::RateLimited { retry_after } => Some(*retry_after),
             _ => None,
         }
     }

@@ -2,9 +2,12 @@
 //! into [`Settings`] before anything starts.
 
 mod properties;
+mod protection;
 #[cfg(test)]
 mod tests;
 mod values;
+
+pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 
 use std::fmt;
 use std::net::Ipv6Addr;
@@ -36,6 +39,10 @@ pub struct Settings {
     pub reset: PasswordReset,
     /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
     pub session_ttl: Duration,
+    pub captcha: Captcha,
+    pub limits: RateLimits,
+    /// Proxies whose `X-Forwarded-For` is believed (`doorstep.trusted-proxies`).
+    pub trusted_proxies: Vec<Cidr>,
     pub email: Email,
     pub permitted_redirects: Vec<RedirectRule>,
     pub password: PasswordRules,
@@ -55,6 +62,15 @@ pub struct Signup {
     pub whitelist_public: bool,
     pub confirm_ttl: Duration,
     pub confirm_on_get: bool,
+}
+
+/// Which challenges sign-up and reset forms carry.
+#[derive(Debug, Clone, Default)]
+pub struct Captcha {
+    /// `doorstep.auth.recaptcha`: a remote service (reCAPTCHA, hCaptcha, Turnstile).
+    pub remote: Option<RemoteCaptcha>,
+    /// `doorstep.auth.captcha.image`: doorstep's own PNG challenge.
+    pub image: bool,
 }
 
 /// Password reset settings (`doorstep.auth.password-reset.*`).
@@ -191,6 +207,14 @@ impl Settings {
             session_ttl: source
                 .parsed("auth.session.ttl", Value::duration)?
                 .unwrap_or(defaults.session_ttl),
+            captcha: Captcha {
+                remote: protection::remote_captcha(&source)?,
+                image: source
+                    .parsed("auth.captcha.image", Value::switch)?
+                    .unwrap_or(false),
+            },
+            limits: protection::rate_limits(&source)?,
+            trusted_proxies: protection::trusted_proxies(&source)?,
             email: Email {
                 from: source.parsed("auth.email.from", mailbox)?,
                 bcc: mailboxes(source.list("auth.email.bcc"))?,
@@ -243,6 +267,9 @@ impl Settings {
                 two_step: false,
             },
             session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
+            captcha: Captcha::default(),
+            limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
             email: Email {
                 from: None,
                 bcc: Vec::new(),

@@ -32,6 +32,16 @@ const SCALARS: &[&str] = &[
     "auth.password-reset.ttl",
     "auth.password-reset.two-step",
     "auth.session.ttl",
+    "auth.recaptcha",
+    "auth.recaptcha.public-key",
+    "auth.recaptcha.private-key",
+    "auth.recaptcha.provider",
+    "auth.recaptcha.verify-url",
+    "auth.recaptcha.min-score",
+    "auth.captcha.image",
+    "ratelimit.ip",
+    "ratelimit.email",
+    "ratelimit.mail",
     "mail.transport",
     "mail.dir",
     "smtp.host",
@@ -46,36 +56,13 @@ const LISTS: &[&str] = &[
     "auth.signup.whitelist",
     "auth.permitted.redirects",
     "auth.email.bcc",
+    "trusted-proxies",
 ];
 
-/// How this version treats a key whose feature comes in a later release.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Later {
-    /// A switch: `off` is fine, `on` is refused.
-    Switch,
-    /// Set next to an off switch in EntryStore files: accepted and ignored.
-    Inert,
-    /// Any value is refused: an operator who sets it expects it enforced.
-    Refused,
-    /// As `Refused`, for a list key.
-    RefusedList,
-}
-
-/// Keys of features not built yet; the release that builds one moves its keys out of here.
-const LATER: &[(&str, Later)] = &[
-    ("auth.recaptcha", Later::Switch),
-    ("auth.recaptcha.public-key", Later::Inert),
-    ("auth.recaptcha.private-key", Later::Inert),
-    ("auth.recaptcha.provider", Later::Inert),
-    ("auth.recaptcha.verify-url", Later::Inert),
-    ("auth.recaptcha.min-score", Later::Inert),
-    ("auth.captcha.image", Later::Switch),
-    ("ratelimit.ip", Later::Refused),
-    ("ratelimit.email", Later::Refused),
-    ("ratelimit.mail", Later::Refused),
-    ("ratelimit.redis", Later::Refused),
-    ("trusted-proxies", Later::RefusedList),
-];
+/// Keys of the design that this version does not offer: any value is refused, since an
+/// operator who sets one expects it to take effect. (Rate limits live in the shared database,
+/// so `ratelimit.redis` is not needed for several instances to agree.)
+const UNAVAILABLE_KEYS: &[&str] = &["ratelimit.redis"];
 
 const UNAVAILABLE: &str = "is not available in this version of doorstep";
 
@@ -83,18 +70,10 @@ const UNAVAILABLE: &str = "is not available in this version of doorstep";
 enum Shape {
     One,
     List,
-    Ignored,
 }
 
 fn known_keys() -> impl Iterator<Item = (&'static str, Shape)> {
-    let later = LATER.iter().map(|&(name, later)| {
-        let shape = match later {
-            Later::Switch | Later::Refused => Shape::One,
-            Later::RefusedList => Shape::List,
-            Later::Inert => Shape::Ignored,
-        };
-        (name, shape)
-    });
+    let later = UNAVAILABLE_KEYS.iter().map(|&name| (name, Shape::One));
     SCALARS
         .iter()
         .map(|&name| (name, Shape::One))
@@ -108,7 +87,6 @@ enum Key {
     Bare(&'static str),
     /// A numbered list entry; 0 stands for a number that is not 1, 2, 3… (`0`, `01`).
     Item(&'static str, usize),
-    Ignored,
 }
 
 fn classify(name: &str) -> Option<Key> {
@@ -116,7 +94,6 @@ fn classify(name: &str) -> Option<Key> {
         return Some(match shape {
             Shape::One => Key::One(known),
             Shape::List => Key::Bare(known),
-            Shape::Ignored => Key::Ignored,
         });
     }
     let (base, number) = name.rsplit_once('.')?;
@@ -326,7 +303,6 @@ impl Source {
                     };
                     source.lists.insert(name, values);
                 }
-                Shape::Ignored => {}
             }
         }
         source.refuse_later()?;
@@ -365,21 +341,10 @@ impl Source {
     }
 
     fn refuse_later(&self) -> Result<(), ConfigError> {
-        for &(name, later) in LATER {
-            let set = match later {
-                Later::Switch => match self.get(name) {
-                    Some(value) if value.switch()? => Some(value),
-                    _ => None,
-                },
-                Later::Refused => self.get(name),
-                Later::RefusedList => self.list(name).iter().find(|v| !v.text.is_empty()),
-                Later::Inert => None,
-            };
-            if let Some(value) = set {
-                return Err(value.error(UNAVAILABLE));
-            }
+        match UNAVAILABLE_KEYS.iter().find_map(|name| self.get(name)) {
+            Some(value) => Err(value.error(UNAVAILABLE)),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -431,7 +396,6 @@ fn read_layers(origin: &str, text: &str) -> Result<[Layer; 2], ConfigError> {
                 let items = layer.numbered.entry(name).or_default();
                 items.insert(number, value());
             }
-            Some(Key::Ignored) => {}
             // EntryStore's own keys share its file: only doorstep's namespace is checked.
             None if key.starts_with(ENTRYSTORE_PREFIX) => {}
             None => return Err(value().error(unknown_key(name))),
@@ -506,10 +470,6 @@ mod tests {
         assert!(matches!(
             classify("trusted-proxies.1"),
             Some(Key::Item("trusted-proxies", 1))
-        ));
-        assert!(matches!(
-            classify("auth.recaptcha.private-key"),
-            Some(Key::Ignored)
         ));
         assert!(classify("auth.signup.1").is_none());
         assert!(classify("auth.signup.whitelist.").is_none());

@@ -391,52 +391,59 @@ fn unknown_entrystore_and_foreign_keys_are_ignored() {
 }
 
 #[test]
-fn features_of_later_releases() {
+fn captcha_limits_and_proxies() {
     let accepted = "doorstep.auth.recaptcha=off\n\
                     doorstep.auth.recaptcha.public-key=pk\n\
                     doorstep.auth.recaptcha.private-key=sk\n\
-                    doorstep.auth.recaptcha.provider=hcaptcha\n\
-                    doorstep.auth.recaptcha.verify-url=http://127.0.0.1:1/\n\
-                    doorstep.auth.recaptcha.min-score=0.5\n\
                     entrystore.auth.captcha.image=false\n\
                     doorstep.ratelimit.ip=\n";
-    assert!(parse(accepted).is_ok());
+    let s = parse(accepted).unwrap();
+    assert!(s.captcha.remote.is_none() && !s.captcha.image);
+    assert_eq!(s.limits.ip, RateLimits::default().ip);
 
-    for (text, key) in [
-        ("doorstep.auth.recaptcha=on", "doorstep.auth.recaptcha"),
-        (
-            "entrystore.auth.captcha.image=true",
-            "entrystore.auth.captcha.image",
-        ),
-        ("doorstep.ratelimit.ip=20/10m", "doorstep.ratelimit.ip"),
-        ("doorstep.ratelimit.email=3/h", "doorstep.ratelimit.email"),
-        ("doorstep.ratelimit.mail=1000/h", "doorstep.ratelimit.mail"),
-        (
-            "doorstep.ratelimit.redis=redis://x",
-            "doorstep.ratelimit.redis",
-        ),
-        (
-            "doorstep.trusted-proxies=10.0.0.0/8",
-            "doorstep.trusted-proxies",
-        ),
-        (
-            "doorstep.trusted-proxies.1=10.0.0.0/8",
-            "doorstep.trusted-proxies.1",
-        ),
-    ] {
-        assert_eq!(
-            error(text),
-            format!("doorstep.properties:1: {key}: is not available in this version of doorstep")
-        );
-    }
-    assert!(error("doorstep.auth.recaptcha=maybe").contains("is not a switch"));
-    // An EntryStore file that cannot be edited can be overridden from the environment.
+    let s = parse(
+        "entrystore.auth.recaptcha=on\n\
+         entrystore.auth.recaptcha.public-key=site\n\
+         entrystore.auth.recaptcha.private-key=secret\n\
+         doorstep.auth.recaptcha.provider=turnstile\n\
+         doorstep.auth.recaptcha.min-score=0.7\n\
+         doorstep.auth.captcha.image=on\n\
+         doorstep.ratelimit.ip=5/m\n\
+         doorstep.ratelimit.email=2/h\n\
+         doorstep.ratelimit.mail=100/1d\n\
+         doorstep.trusted-proxies.1=10.0.0.0/8\n\
+         doorstep.trusted-proxies.2=fd00::/8\n",
+    )
+    .unwrap();
+    let remote = s.captcha.remote.unwrap();
+    assert_eq!(remote.provider, Provider::Turnstile);
+    assert_eq!(remote.private_key, "secret");
+    assert_eq!(remote.min_score, 0.7);
+    assert_eq!(
+        remote.verify_url.as_str(),
+        Provider::Turnstile.default_verify_url()
+    );
+    assert!(s.captcha.image);
+    assert_eq!(s.limits.ip.count, 5);
+    assert_eq!(s.limits.mail.period.as_secs(), 86_400);
+    assert_eq!(s.trusted_proxies.len(), 2);
+
+    // Turning the remote captcha on without its keys is refused, not silently unprotected.
+    let missing = error("doorstep.auth.recaptcha=on\ndoorstep.auth.recaptcha.public-key=pk\n");
     assert!(
-        parse_env(
-            "entrystore.auth.recaptcha=on",
-            &[("DOORSTEP_AUTH_RECAPTCHA", "off")]
-        )
-        .is_ok()
+        missing.contains("doorstep.auth.recaptcha.private-key"),
+        "{missing}"
+    );
+    assert!(
+        missing.contains("required when doorstep.auth.recaptcha is on"),
+        "{missing}"
+    );
+    assert!(error("doorstep.ratelimit.ip=lots").contains("is not a rate"));
+    assert!(error("doorstep.trusted-proxies=10.0.0.0/99").contains("not an address range"));
+    assert!(error("doorstep.auth.recaptcha=maybe").contains("is not a switch"));
+    assert_eq!(
+        error("doorstep.ratelimit.redis=redis://x"),
+        "doorstep.properties:1: doorstep.ratelimit.redis: is not available in this version of doorstep"
     );
 }
 
