@@ -4,6 +4,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_registration;
 mod m20261122_000002_reset_and_sessions;
+mod m20261122_000003_captcha_challenges;
+mod m20261122_000004_rate_limits;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -14,6 +16,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_registration::Migration),
             Box::new(m20261122_000002_reset_and_sessions::Migration),
+            Box::new(m20261122_000003_captcha_challenges::Migration),
+            Box::new(m20261122_000004_rate_limits::Migration),
         ]
     }
 }

@@ -1,0 +1,165 @@
+//! Captchas in front of mail-sending forms: a remote service's widget, doorstep's own PNG
+//! challenge, or both.
+
+pub mod image;
+pub mod remote;
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+use crate::error::Error;
+
+/// The captcha fields of a sign-up or reset body, form or JSON alike.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct CaptchaFields {
+    /// The remote widget's token: `g-recaptcha-response` in forms, `grecaptcharesponse` in JSON.
+    #[serde(
+        default,
+        rename = "g-recaptcha-response",
+        alias = "grecaptcharesponse",
+        alias = "h-captcha-response",
+        alias = "cf-turnstile-response",
+        deserialize_with = "crate::accounts::signup::text"
+    )]
+    pub response: String,
+    #[serde(default, deserialize_with = "crate::accounts::signup::text")]
+    pub captcha_id: String,
+    #[serde(default, deserialize_with = "crate::accounts::signup::text")]
+    pub captcha_answer: String,
+}
+
+/// The captchas the configuration asks for.
+pub struct Captchas {
+    remote: Option<remote::RemoteVerifier>,
+    image: bool,
+}
+
+impl Captchas {
+    /// Builds the verifiers; fails when the remote verifier's HTTP client cannot be built.
+    pub fn from_settings(settings: &crate::config::Captcha) -> Result<Captchas, String> {
+        let remote = match &settings.remote {
+            Some(remote) => Some(remote::RemoteVerifier::new(remote)?),
+            None => None,
+        };
+        Ok(Captchas {
+            remote,
+            image: settings.image,
+        })
+    }
+
+    /// Checks every configured captcha (both when both are on): a missing answer is
+    /// `captcha_required`, a wrong one `captcha_invalid`, a remote service that cannot answer
+    /// `unavailable` (fail closed: an outage must not open the door to bots).
+    pub async fn check(
+        &self,
+        db: &DatabaseConnection,
+        fields: &CaptchaFields,
+        client_ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        // Every answer must be present before any is spent: a half-filled form burns nothing.
+        let image_missing = self.image
+            && (fields.captcha_id.trim().is_empty() || fields.captcha_answer.trim().is_empty());
+        let remote_missing = self.remote.is_some() && fields.response.trim().is_empty();
+        if image_missing || remote_missing {
+            return Err(Error::CaptchaRequired);
+        }
+        // The local check first: a bot that cannot read the image costs the provider nothing.
+        if self.image {
+            image::solve(db, &fields.captcha_id, &fields.captcha_answer, now).await?;
+        }
+        if let Some(remote) = &self.remote {
+            remote.verify(&fields.response, client_ip).await?;
+        }
+        Ok(())
+    }
+
+    /// What a page needs to render the widget(s), for templates and JSON clients.
+    pub fn widget(&self) -> Value {
+        json!({
+            "remote": self.remote.as_ref().map(remote::RemoteVerifier::widget),
+            "image": self.image,
+        })
+    }
+
+    /// Whether doorstep's own PNG challenge is on.
+    pub fn image_enabled(&self) -> bool {
+        self.image
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_from_forms_and_json() {
+        let form: CaptchaFields = serde_urlencoded::from_str(
+            "g-recaptcha-response=tok&captcha_id=abc&captcha_answer=xyz",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                form.response.as_str(),
+                form.captcha_id.as_str(),
+                form.captcha_answer.as_str()
+            ),
+            ("tok", "abc", "xyz")
+        );
+        for name in [
+            "grecaptcharesponse",
+            "h-captcha-response",
+            "cf-turnstile-response",
+        ] {
+            let json: CaptchaFields =
+                serde_json::from_value(json!({ name: "tok", "captcha_id": null })).unwrap();
+            assert_eq!(json.response, "tok", "{name}");
+            assert_eq!(json.captcha_id, "");
+        }
+    }
+
+    #[test]
+    fn fields_flattened_into_a_form() {
+        #[derive(serde::Deserialize)]
+        struct Form {
+            email: String,
+            #[serde(flatten)]
+            captcha: CaptchaFields,
+        }
+        let form: Form =
+            serde_urlencoded::from_str("email=a%40b.c&g-recaptcha-response=tok&captcha_id=i")
+                .unwrap();
+        assert_eq!(form.email, "a@b.c");
+        assert_eq!(
+            (form.captcha.response, form.captcha.captcha_id),
+            ("tok".into(), "i".into())
+        );
+        let json: Form =
+            serde_json::from_value(json!({"email": "a@b.c", "grecaptcharesponse": "tok"})).unwrap();
+        assert_eq!(json.captcha.response, "tok");
+    }
+
+    #[tokio::test]
+    async fn missing_answers_are_required_and_nothing_configured_passes() {
+        let none = Captchas::from_settings(&crate::config::Captcha::default()).unwrap();
+        let db = sea_orm::DatabaseConnection::default();
+        let now = Utc::now();
+        let empty = CaptchaFields::default();
+        assert!(none.check(&db, &empty, None, now).await.is_ok());
+        assert_eq!(none.widget(), json!({ "remote": null, "image": false }));
+        let image = Captchas {
+            remote: None,
+            image: true,
+        };
+        let half = CaptchaFields {
+            captcha_id: "some-id".into(),
+            ..CaptchaFields::default()
+        };
+        let err = image.check(&db, &half, None, now).await.unwrap_err();
+        assert_eq!(err.code(), "captcha_required");
+        assert!(image.image_enabled());
+    }
+}

@@ -1,0 +1,136 @@
+//! The image captcha's routes: a fresh challenge as JSON, and its picture.
+
+use rocket::State;
+use rocket::http::Header;
+use rocket::serde::json::Json;
+use serde_json::{Value, json};
+
+use super::negotiate::Failed;
+use crate::Doorstep;
+use crate::captcha::image;
+use crate::config::Settings;
+use crate::error::Error;
+use crate::limits::{self, ClientAddress};
+
+/// A new challenge: `{"id": …, "image": <URL of its PNG>}`; 404 while the image captcha is off.
+#[rocket::get("/auth/captcha")]
+pub async fn challenge(
+    app: &State<Doorstep>,
+    client: ClientAddress,
+) -> Result<Json<Value>, Failed> {
+    limit_images(app, &client).await?;
+    Ok(Json(new_challenge(app).await?))
+}
+
+/// Each image costs milliseconds of CPU and a row: one client may ask for only so many.
+async fn limit_images(app: &Doorstep, client: &ClientAddress) -> Result<(), Error> {
+    let key = format!("captcha:{}", client.limit_key());
+    limits::hit(&app.db, &key, limits::CAPTCHA_IMAGES, app.clock.now()).await
+}
+
+/// Issues a challenge and describes it, for this route and for forms rendered on the server.
+pub async fn new_challenge(app: &Doorstep) -> Result<Value, Error> {
+    if !app.captcha.image_enabled() {
+        return Err(Error::NotFound);
+    }
+    let challenge = image::issue(&app.db, app.clock.now()).await?;
+    Ok(json!({
+        "id": challenge.id,
+        "image": image_url(&app.settings, &challenge.id),
+    }))
+}
+
+/// Where a challenge's picture is served, built from `doorstep.base-url` like every link.
+pub fn image_url(settings: &Settings, id: &str) -> String {
+    let base = settings.base_url.as_str().trim_end_matches('/');
+    format!("{base}{}/auth/captcha/{id}.png", settings.base_path)
+}
+
+/// A PNG that no cache keeps: a challenge is good for one try.
+#[derive(rocket::Responder)]
+#[response(content_type = "image/png")]
+pub struct Png(Vec<u8>, Header<'static>);
+
+/// The picture of a challenge; 404 once it is unknown, expired or used.
+#[rocket::get("/auth/captcha/<file>")]
+pub async fn picture(
+    app: &State<Doorstep>,
+    client: ClientAddress,
+    file: &str,
+) -> Result<Png, Failed> {
+    let id = file.strip_suffix(".png").ok_or(Error::NotFound)?;
+    if !app.captcha.image_enabled() {
+        return Err(Error::NotFound.into());
+    }
+    limit_images(app, &client).await?;
+    match image::png_or_issue(&app.db, id, app.clock.now()).await? {
+        Some(png) => Ok(Png(png, Header::new("Cache-Control", "no-store"))),
+        None => Err(Error::NotFound.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rocket::http::{ContentType, Status};
+    use rocket::local::asynchronous::Client;
+
+    use crate::App;
+    use crate::config::Settings;
+    use crate::mail::{MemoryMailbox, Transport};
+
+    async fn client(dir: &tempfile::TempDir, image: bool) -> Client {
+        let mut settings = Settings::defaults();
+        settings.database_url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+        settings.base_path = "/store".into();
+        settings.captcha.image = image;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let figment = rocket::Config::figment()
+            .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
+            .merge(("template_dir", root.join("templates")));
+        let app = App::new(settings)
+            .figment(figment)
+            .transport(Transport::Memory(MemoryMailbox::default()))
+            .worker(false);
+        Client::tracked(app.rocket()).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_challenge_and_its_picture() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = client(&dir, true).await;
+        let reply = client.get("/store/auth/captcha").dispatch().await;
+        assert_eq!(reply.status(), Status::Ok);
+        assert_eq!(reply.content_type(), Some(ContentType::JSON));
+        let body: serde_json::Value = reply.into_json().await.unwrap();
+        let id = body["id"].as_str().unwrap();
+        let url = format!("http://127.0.0.1:8000/store/auth/captcha/{id}.png");
+        assert_eq!(body["image"], url.as_str());
+        let picture = client
+            .get(format!("/store/auth/captcha/{id}.png"))
+            .dispatch()
+            .await;
+        assert_eq!(picture.status(), Status::Ok);
+        assert_eq!(picture.content_type(), Some(ContentType::PNG));
+        assert_eq!(picture.headers().get_one("Cache-Control"), Some("no-store"));
+        assert!(picture.into_bytes().await.unwrap().starts_with(b"\x89PNG"));
+        for missing in [
+            format!("/store/auth/captcha/{id}"),
+            "/store/auth/captcha/x.png".into(),
+        ] {
+            let reply = client
+                .get(missing)
+                .header(ContentType::JSON)
+                .dispatch()
+                .await;
+            assert_eq!(reply.status(), Status::NotFound);
+        }
+    }
+
+    #[tokio::test]
+    async fn no_challenges_while_the_image_captcha_is_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = client(&dir, false).await;
+        let reply = client.get("/store/auth/captcha").dispatch().await;
+        assert_eq!(reply.status(), Status::NotFound);
+    }
+}
