@@ -39,10 +39,13 @@ impl Worker {
                 Ok(_) => {}
                 Err(err) => log::error!(target: "doorstep::mail", "outbox: {err}"),
             }
-            if rounds.is_multiple_of(SWEEP_EVERY)
-                && let Err(err) = sweep(&self.db, now).await
-            {
-                log::error!("sweeping expired sign-ups: {err}");
+            if rounds.is_multiple_of(SWEEP_EVERY) {
+                if let Err(err) = sweep(&self.db, now).await {
+                    log::error!("sweeping expired sign-ups: {err}");
+                }
+                if let Err(err) = crate::limits::sweep(&self.db, now).await {
+                    log::error!("sweeping rate-limit counters: {err}");
+                }
             }
             rounds = rounds.wrapping_add(1);
             tokio::select! {

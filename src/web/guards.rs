@@ -10,6 +10,7 @@ use crate::Doorstep;
 use crate::accounts::session::signed_in_account;
 use crate::entities::account;
 use crate::error::Error;
+use crate::limits::ClientAddress;
 
 const CSRF_COOKIE: &str = "doorstep_csrf";
 
@@ -131,4 +132,22 @@ pub fn start_session(jar: &CookieJar<'_>, app: &Doorstep, secret: String) {
 /// Takes the session cookie away.
 pub fn end_session(jar: &CookieJar<'_>) {
     jar.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientAddress {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let trusted = req
+            .rocket()
+            .state::<Doorstep>()
+            .map_or(&[][..], |app| app.settings.trusted_proxies.as_slice());
+        let forwarded_for = req.headers().get_one("X-Forwarded-For");
+        Outcome::Success(ClientAddress::resolve(
+            req.remote().map(|peer| peer.ip()),
+            forwarded_for,
+            trusted,
+        ))
+    }
 }

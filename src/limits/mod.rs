@@ -1,0 +1,191 @@
+//! Rate limits: fixed-window counters in the database, so every instance sees the same count.
+//!
+//! One atomic upsert per hit counts it and returns the new total, on SQLite and PostgreSQL
+//! alike. A fixed window may let up to twice the rate through around its edge; for limits
+//! meant to stop floods, not to meter, that is the simpler trade.
+
+pub mod client;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+pub use client::ClientAddress;
+
+use crate::config::{Rate, RateLimits};
+use crate::error::Error;
+
+/// New captcha images one client may ask for: each costs milliseconds of CPU.
+pub const CAPTCHA_IMAGES: Rate = Rate {
+    count: 30,
+    period: Duration::from_secs(60),
+};
+
+/// Failed sign-ins per address before it is paused; short, so its owner is not locked out
+/// for long, and kept per address typed, so it says nothing about which accounts exist.
+pub const SIGN_IN_FAILURES: Rate = Rate {
+    count: 10,
+    period: Duration::from_secs(15 * 60),
+};
+
+/// Counts one hit on `key`; `rate_limited` (with the wait) once the window's count is spent.
+pub async fn hit(
+    db: &DatabaseConnection,
+    key: &str,
+    rate: Rate,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let (window, retry_after) = window(rate, now);
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => upsert("$1", "$2"),
+        _ => upsert("?", "?"),
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [key.into(), window.into()],
+        ))
+        .await?
+        .ok_or_else(|| Error::internal("rate limit", "the upsert returned no row"))?;
+    let hits: i64 = row.try_get("", "hits")?;
+    if hits > i64::from(rate.count) {
+        Err(Error::RateLimited { retry_after })
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `key` has used up its count in this window, without counting a hit.
+pub async fn check(
+    db: &DatabaseConnection,
+    key: &str,
+    rate: Rate,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let (window, retry_after) = window(rate, now);
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2",
+        _ => "SELECT hits FROM rate_limits WHERE key = ? AND window_start = ?",
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [key.into(), window.into()],
+        ))
+        .await?;
+    let hits: i64 = match row {
+        Some(row) => row.try_get("", "hits")?,
+        None => 0,
+    };
+    if hits >= i64::from(rate.count) {
+        Err(Error::RateLimited { retry_after })
+    } else {
+        Ok(())
+    }
+}
+
+/// Counts a hit and returns the window's total, in one statement (`SET` sees the old row).
+fn upsert(key: &str, window: &str) -> String {
+    format!(
+        "INSERT INTO rate_limits (key, window_start, hits) VALUES ({key}, {window}, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+         hits = CASE WHEN rate_limits.window_start = excluded.window_start \
+         THEN rate_limits.hits + 1 ELSE 1 END, \
+         window_start = excluded.window_start \
+         RETURNING hits"
+    )
+}
+
+/// The start of the window `now` falls in (Unix seconds) and the time left in it.
+fn window(rate: Rate, now: DateTime<Utc>) -> (i64, Duration) {
+    let period = i64::try_from(rate.period.as_secs().max(1)).unwrap_or(i64::MAX);
+    let seconds = now.timestamp();
+    let start = seconds - seconds.rem_euclid(period);
+    let left = u64::try_from(start + period - seconds).unwrap_or(1).max(1);
+    (start, Duration::from_secs(left))
+}
+
+/// Counts a request that may send mail: per client, per target address (whether or not it
+/// has an account, so a refusal tells nothing), and against the server's mail budget.
+pub async fn allow_mail(
+    db: &DatabaseConnection,
+    limits: &RateLimits,
+    client: &ClientAddress,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await?;
+    hit(db, &format!("email:{email_key}"), limits.email, now).await?;
+    hit(db, "mail", limits.mail, now).await
+}
+
+/// Counts a sign-in attempt per client, and refuses an address whose failures are spent.
+pub async fn allow_sign_in(
+    db: &DatabaseConnection,
+    limits: &RateLimits,
+    client: &ClientAddress,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await?;
+    check(db, &sign_in_key(email_key), SIGN_IN_FAILURES, now).await
+}
+
+/// Records a failed sign-in for the address typed.
+pub async fn sign_in_failed(
+    db: &DatabaseConnection,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    match hit(db, &sign_in_key(email_key), SIGN_IN_FAILURES, now).await {
+        Err(Error::RateLimited { .. }) | Ok(()) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
+
+fn sign_in_key(email_key: &str) -> String {
+    format!("signin:{email_key}")
+}
+
+/// Deletes counters whose window ended long ago.
+pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), sea_orm::DbErr> {
+    // The longest configurable period is 7 days.
+    let before = now.timestamp() - 8 * 86_400;
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_start < $1",
+        _ => "DELETE FROM rate_limits WHERE window_start < ?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [before.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn windows_are_aligned_and_say_how_long_is_left() {
+        let rate = Rate {
+            count: 3,
+            period: Duration::from_secs(3600),
+        };
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 45, 0).unwrap();
+        let (start, left) = window(rate, now);
+        assert_eq!(
+            start,
+            Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+                .unwrap()
+                .timestamp()
+        );
+        assert_eq!(left, Duration::from_secs(15 * 60));
+    }
+}
