@@ -4,11 +4,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod accounts;
+pub mod captcha;
 pub mod clock;
 pub mod config;
 pub mod database;
 pub mod entities;
 pub mod error;
+pub mod limits;
 pub mod logging;
 pub mod mail;
 pub mod random;
@@ -34,6 +36,7 @@ use mail::{Composer, Mailer, Transport};
 pub struct Doorstep {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
+    pub captcha: captcha::Captchas,
     pub clock: Arc<dyn Clock>,
     pub hasher: PasswordHasher,
     pub mail: Mailer,
@@ -165,11 +168,13 @@ impl App {
             Some(transport) => transport,
             None => Transport::from_settings(&self.settings.mail)?,
         };
+        let captcha = captcha::Captchas::from_settings(&self.settings.captcha)?;
         let db = database::connect(&self.settings.database_url).await?;
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Doorstep {
             settings: Arc::new(self.settings),
             db,
+            captcha,
             clock: self.clock,
             hasher: self
                 .hasher

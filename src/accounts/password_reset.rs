@@ -17,8 +17,10 @@ use super::session::{end_all_sessions, find_account};
 use super::signup::text;
 use super::token::{self, Purpose, Redeemed};
 use crate::Doorstep;
+use crate::captcha::CaptchaFields;
 use crate::entities::{account, password_reset};
 use crate::error::Error;
+use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
 
 /// The reset request, form or JSON alike (`password` only in the two-step variant).
@@ -32,6 +34,8 @@ pub struct ResetRequestForm {
     pub urlsuccess: String,
     #[serde(default, deserialize_with = "text")]
     pub urlfailure: String,
+    #[serde(flatten)]
+    pub captcha: CaptchaFields,
 }
 
 /// The new-password form: the link's token, and the password (unless two-step).
@@ -59,6 +63,7 @@ pub struct PasswordChanged {
 pub async fn request_reset(
     app: &Doorstep,
     form: ResetRequestForm,
+    client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let settings = &app.settings;
@@ -75,9 +80,18 @@ pub async fn request_reset(
         }
         // Only what the request itself says: names would tell whether the account exists.
         check_password(&settings.password, &form.password, &[address.local()])?;
-        Some(app.hasher.hash(form.password).await?)
+        Some(form.password.clone())
     } else {
         None
+    };
+    app.captcha
+        .check(&app.db, &form.captcha, client.0, now)
+        .await?;
+    // Counted per address typed, known or not, so a refusal says nothing about accounts.
+    limits::allow_mail(&app.db, &settings.limits, client, &address.key(), now).await?;
+    let staged = match staged {
+        Some(password) => Some(app.hasher.hash(password).await?),
+        None => None,
     };
 
     let txn = app.db.begin().await?;

@@ -16,6 +16,7 @@ use super::token::digest;
 use crate::Doorstep;
 use crate::entities::{account, session};
 use crate::error::{Error, FieldErrors};
+use crate::limits::{self, ClientAddress};
 
 /// The sign-in fields, form or JSON alike.
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +43,7 @@ pub struct SignedIn {
 pub async fn sign_in(
     app: &Doorstep,
     form: SignInForm,
+    client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, Error> {
     let mut missing = FieldErrors::new();
@@ -59,8 +61,14 @@ pub async fn sign_in(
         "urlsuccess",
         &form.urlsuccess,
     )?;
-    let account = match Address::parse(&form.email) {
-        Ok(address) => find_account(&app.db, &address).await?,
+    let address = Address::parse(&form.email);
+    let typed = match &address {
+        Ok(address) => address.key(),
+        Err(_) => form.email.trim().to_lowercase(),
+    };
+    limits::allow_sign_in(&app.db, &app.settings.limits, client, &typed, now).await?;
+    let account = match &address {
+        Ok(address) => find_account(&app.db, address).await?,
         Err(_) => None,
     };
     let verified = match &account {
@@ -72,6 +80,7 @@ pub async fn sign_in(
         None => app.hasher.verify_nobody(form.password).await?,
     };
     let (true, Some(account)) = (verified, account) else {
+        limits::sign_in_failed(&app.db, &typed, now).await?;
         return Err(Error::InvalidCredentials);
     };
     let secret = crate::random::url_token();

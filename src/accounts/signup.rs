@@ -13,8 +13,10 @@ use super::password::check_password;
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
 use super::token::{self, Purpose};
 use crate::Doorstep;
+use crate::captcha::CaptchaFields;
 use crate::entities::{account, pending_signup};
 use crate::error::{Error, FieldErrors};
+use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
 
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
@@ -32,6 +34,8 @@ pub struct SignUpForm {
     pub urlsuccess: String,
     #[serde(default, deserialize_with = "text")]
     pub urlfailure: String,
+    #[serde(flatten)]
+    pub captcha: CaptchaFields,
 }
 
 /// A text field where JSON `null` means the same as leaving it out.
@@ -100,12 +104,19 @@ impl Application {
 pub async fn sign_up(
     app: &Doorstep,
     form: SignUpForm,
+    client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
     if !app.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
     let application = Application::check(app, &form)?;
+    // Every check passes before anything is stored or queued (DESIGN.md 5.5).
+    app.captcha
+        .check(&app.db, &form.captcha, client.0, now)
+        .await?;
+    let key = application.address.key();
+    limits::allow_mail(&app.db, &app.settings.limits, client, &key, now).await?;
     let password_hash = app.hasher.hash(form.password).await?;
     let email = application.address.as_stored();
 

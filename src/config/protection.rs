@@ -41,6 +41,21 @@ impl Provider {
     }
 }
 
+impl Provider {
+    /// Where the widget loads its script, frames and styles from, for the pages' CSP.
+    pub fn widget_sources(self) -> &'static [&'static str] {
+        match self {
+            Provider::Recaptcha => &[
+                "https://www.google.com/recaptcha/",
+                "https://www.gstatic.com/recaptcha/",
+                "https://recaptcha.google.com/recaptcha/",
+            ],
+            Provider::Hcaptcha => &["https://hcaptcha.com", "https://*.hcaptcha.com"],
+            Provider::Turnstile => &["https://challenges.cloudflare.com"],
+        }
+    }
+}
+
 /// How many requests of one kind are allowed per period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {

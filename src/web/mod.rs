@@ -1,5 +1,6 @@
 //! The HTTP edge: every route on one screen, and the headers every reply carries.
 
+pub mod captcha;
 pub mod catchers;
 pub mod guards;
 pub mod negotiate;
@@ -34,6 +35,8 @@ pub fn routes() -> Vec<Route> {
         session::sign_in,
         session::sign_out,
         session::me,
+        captcha::challenge,
+        captcha::picture,
     ]
 }
 
@@ -70,11 +73,24 @@ impl SecurityHeaders {
         for rule in &settings.permitted_redirects {
             form_action.push(format!("{}://{}:{}", rule.scheme, rule.host, rule.port));
         }
+        // A remote captcha's widget needs its provider's script, frames and styles.
+        let widget = settings
+            .captcha
+            .remote
+            .as_ref()
+            .map(|remote| format!(" {}", remote.provider.widget_sources().join(" ")))
+            .unwrap_or_default();
         SecurityHeaders {
             content_security_policy: format!(
-                "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                "default-src 'none'; script-src 'self'{widget}; frame-src{frames}; \
+                 connect-src 'self'{widget}; style-src 'self'{widget}; img-src 'self' data:; \
                  form-action {}; frame-ancestors 'none'; base-uri 'none'",
-                form_action.join(" ")
+                form_action.join(" "),
+                frames = if widget.is_empty() {
+                    " 'none'"
+                } else {
+                    widget.as_str()
+                },
             ),
         }
     }

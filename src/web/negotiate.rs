@@ -255,6 +255,20 @@ impl<'r> Responder<'r, 'static> for Failed {
     }
 }
 
+/// The captcha a form shows: the remote widget, and a fresh image challenge id whose picture
+/// is only drawn when the browser asks for it (so showing a page costs no rendering).
+fn captcha_context(app: &Doorstep) -> Value {
+    let mut captcha = app.captcha.widget();
+    if app.captcha.image_enabled() {
+        let id = crate::random::url_token();
+        captcha["image"] = json!({
+            "id": id,
+            "url": format!("{}/auth/captcha/{id}.png", app.settings.base_path),
+        });
+    }
+    captcha
+}
+
 /// What every page needs: the mount prefix for links, and the form's CSRF token.
 fn page_context(req: &Request<'_>) -> Map<String, Value> {
     let mut context = Map::new();
@@ -262,6 +276,7 @@ fn page_context(req: &Request<'_>) -> Map<String, Value> {
         context.insert("base".into(), json!(app.settings.base_path));
         context.insert("signup_open".into(), json!(app.settings.signup.enabled));
         context.insert("reset_open".into(), json!(app.settings.reset.enabled));
+        context.insert("captcha".into(), captcha_context(app));
     }
     context.insert("csrf_token".into(), json!(csrf_token(req)));
     context

@@ -10,6 +10,7 @@ use crate::Doorstep;
 use crate::accounts::ConfirmFailed;
 use crate::accounts::password_reset::{self, NewPasswordForm, ResetRequestForm};
 use crate::accounts::policy::failure_target;
+use crate::limits::ClientAddress;
 
 /// The request form, or for a link, the page to choose the new password on.
 ///
@@ -42,13 +43,14 @@ pub async fn form(
 pub async fn request(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,
+    client: ClientAddress,
     input: Input<ResetRequestForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
     let email = form.email.trim().to_owned();
     let values =
         json!({ "email": email, "urlsuccess": form.urlsuccess, "urlfailure": form.urlfailure });
-    password_reset::request_reset(app, form, app.clock.now())
+    password_reset::request_reset(app, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::from(error).redisplay("pwreset", &values))?;
     Ok(

@@ -8,6 +8,7 @@ use super::guards::{SignedIn, end_session, session_secret, start_session};
 use super::negotiate::{Failed, Input, Reply};
 use crate::Doorstep;
 use crate::accounts::session::{self, SignInForm};
+use crate::limits::ClientAddress;
 
 /// The sign-in form.
 #[rocket::get("/auth/login")]
@@ -24,11 +25,12 @@ pub fn form() -> Reply {
 pub async fn sign_in(
     app: &State<Doorstep>,
     jar: &CookieJar<'_>,
+    client: ClientAddress,
     input: Input<SignInForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
     let values = json!({ "email": form.email, "urlsuccess": form.urlsuccess });
-    let signed_in = session::sign_in(app, form, app.clock.now())
+    let signed_in = session::sign_in(app, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::from(error).redisplay("login", &values))?;
     start_session(jar, app, signed_in.secret);

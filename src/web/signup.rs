@@ -11,6 +11,7 @@ use crate::Doorstep;
 use crate::accounts::policy::failure_target;
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
+use crate::limits::ClientAddress;
 
 /// The sign-up form, or for a confirmation link, the page whose button confirms.
 ///
@@ -37,11 +38,12 @@ pub async fn form(
 pub async fn sign_up(
     app: &State<Doorstep>,
     _open: SignupOpen,
+    client: ClientAddress,
     input: Input<SignUpForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
     let values = Redisplay::of(&form);
-    let signed_up = accounts::sign_up(app, form, app.clock.now())
+    let signed_up = accounts::sign_up(app, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::from(error).redisplay("signup", &values))?;
     Ok(
