@@ -17,6 +17,8 @@ use tokio::sync::Semaphore;
 const FLOOD_SECONDS: u64 = 4;
 
 fn main() {
+    // reqwest is built without a bundled crypto provider (see Cargo.toml).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tokio::runtime::Runtime::new().unwrap().block_on(run());
 }
 
