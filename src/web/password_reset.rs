@@ -24,7 +24,8 @@ pub async fn form(
 ) -> Result<Reply, Failed> {
     let two_step = app.settings.reset.two_step;
     let Some(token) = confirm else {
-        return Ok(Reply::page("pwreset", json!({ "two_step": two_step })));
+        let view = json!({ "two_step": two_step, "captcha": app.captcha.widget() });
+        return Ok(Reply::page("pwreset", view));
     };
     match password_reset::check_reset_link(app, &token, app.clock.now()).await {
         Ok(()) => Ok(Reply::page(
@@ -48,8 +49,12 @@ pub async fn request(
 ) -> Result<Reply, Failed> {
     let form = input.0;
     let email = form.email.trim().to_owned();
-    let values =
-        json!({ "email": email, "urlsuccess": form.urlsuccess, "urlfailure": form.urlfailure });
+    let values = json!({
+        "email": email,
+        "urlsuccess": form.urlsuccess,
+        "urlfailure": form.urlfailure,
+        "two_step": app.settings.reset.two_step,
+    });
     password_reset::request_reset(app, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::from(error).redisplay("pwreset", &values))?;
