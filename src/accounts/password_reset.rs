@@ -87,12 +87,13 @@ pub async fn request_reset(
     app.captcha
         .check(&app.db, &form.captcha, client.0, now)
         .await?;
-    // Counted per address typed, known or not, so a refusal says nothing about accounts.
-    limits::allow_mail(&app.db, &settings.limits, client, &address.key(), now).await?;
+    limits::allow_client(&app.db, &settings.limits, client, now).await?;
     let staged = match staged {
         Some(password) => Some(app.hasher.hash(password).await?),
         None => None,
     };
+    // Counted per address typed, known or not, so a refusal says nothing about accounts.
+    limits::allow_mail_to(&app.db, &settings.limits, &address.key(), now).await?;
 
     let txn = app.db.begin().await?;
     let account = find_account(&txn, &address).await?;

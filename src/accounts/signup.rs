@@ -115,9 +115,10 @@ pub async fn sign_up(
     app.captcha
         .check(&app.db, &form.captcha, client.0, now)
         .await?;
-    let key = application.address.key();
-    limits::allow_mail(&app.db, &app.settings.limits, client, &key, now).await?;
+    limits::allow_client(&app.db, &app.settings.limits, client, now).await?;
     let password_hash = app.hasher.hash(form.password).await?;
+    let key = application.address.key();
+    limits::allow_mail_to(&app.db, &app.settings.limits, &key, now).await?;
     let email = application.address.as_stored();
 
     let txn = app.db.begin().await?;

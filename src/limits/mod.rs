@@ -108,16 +108,25 @@ fn window(rate: Rate, now: DateTime<Utc>) -> (i64, Duration) {
     (start, Duration::from_secs(left))
 }
 
-/// Counts a request that may send mail: per client, per target address (whether or not it
-/// has an account, so a refusal tells nothing), and against the server's mail budget.
-pub async fn allow_mail(
+/// Counts a request that may send mail against its client's limit.
+pub async fn allow_client(
     db: &DatabaseConnection,
     limits: &RateLimits,
     client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await
+}
+
+/// Counts a mail about to be queued: per target address (whether or not it has an account,
+/// so a refusal tells nothing) and against the server's mail budget. Called once nothing but
+/// the write is left, so a request refused for another reason (say, `busy`) spends none.
+pub async fn allow_mail_to(
+    db: &DatabaseConnection,
+    limits: &RateLimits,
     email_key: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await?;
     hit(db, &format!("email:{email_key}"), limits.email, now).await?;
     hit(db, "mail", limits.mail, now).await
 }
