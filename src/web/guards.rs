@@ -143,10 +143,13 @@ impl<'r> FromRequest<'r> for ClientAddress {
             .rocket()
             .state::<Doorstep>()
             .map_or(&[][..], |app| app.settings.trusted_proxies.as_slice());
-        let forwarded_for = req.headers().get_one("X-Forwarded-For");
+        // Several header lines are one list (RFC 9110, 5.3): a proxy may append its own line
+        // after one the client sent.
+        let forwarded_for: Vec<&str> = req.headers().get("X-Forwarded-For").collect();
+        let forwarded_for = forwarded_for.join(",");
         Outcome::Success(ClientAddress::resolve(
             req.remote().map(|peer| peer.ip()),
-            forwarded_for,
+            Some(forwarded_for.as_str()).filter(|list| !list.is_empty()),
             trusted,
         ))
     }
