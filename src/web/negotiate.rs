@@ -189,11 +189,13 @@ impl<'r> Responder<'r, 'static> for Reply {
                 Redirect::to(self.browser_redirect.unwrap_or_default()).respond_to(req)
             }
             Format::Html => {
-                let mut context = page_context(req);
-                if let Value::Object(view) = self.view {
-                    context.extend(view);
-                }
+                let mut context = match self.view {
+                    Value::Object(view) => view,
+                    _ => Map::new(),
+                };
                 context.extend(self.page);
+                // Last, so that a view never shadows what every page relies on.
+                context.extend(page_context(req));
                 Template::render(self.template, Value::Object(context)).respond_to(req)
             }
         }

@@ -103,6 +103,7 @@ fn sign_up_rules(app: &Doorstep) -> serde_json::Value {
             "max_length": settings.password.max_length,
         },
         "whitelist": if settings.signup.whitelist_public { settings.signup.whitelist.clone() } else { Vec::new() },
+        "captcha": app.captcha.widget(),
     })
 }
 
