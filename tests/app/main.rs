@@ -5,9 +5,14 @@
 
 mod support;
 
+mod captcha;
 mod config;
+mod limits;
 mod mail;
+mod overload;
+mod password_reset;
 mod security;
+mod sessions;
 mod signup;
 mod smoke;
 mod validation;

@@ -1,5 +1,7 @@
 //! `TestApp`: one doorstep per test, with its own database, clock and mailbox.
 
+pub mod peers;
+pub mod siteverify;
 pub mod smtp;
 
 use std::path::Path;
@@ -7,14 +9,14 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use doorstep::clock::ManualClock;
-use doorstep::config::{RedirectRule, Settings};
+use doorstep::config::{Rate, RateLimits, RedirectRule, Settings};
 use doorstep::mail::outbox::{Round, deliver_due};
 use doorstep::mail::{MemoryMailbox, Transport};
 use doorstep::{App, Doorstep};
 use rocket::figment::Figment;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{Accept, ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::{Client, LocalRequest, LocalResponse};
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Database, DbBackend, EntityTrait, Statement};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -28,6 +30,13 @@ pub fn settings() -> Settings {
         RedirectRule::parse("https://app.example/welcome").unwrap(),
         RedirectRule::parse("https://app.example/failed").unwrap(),
     ];
+    // Tests of other rules send more than a person would; the limits have their own tests.
+    let plenty = Rate::parse("100000/1m").unwrap();
+    settings.limits = RateLimits {
+        ip: plenty,
+        email: plenty,
+        mail: plenty,
+    };
     settings
 }
 
@@ -90,6 +99,27 @@ impl Reply {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    /// The status and the `Location` of a redirect.
+    pub fn redirect(&self) -> (Status, Option<&str>) {
+        (self.status, self.location.as_deref())
+    }
+
+    /// Asserts the status and the JSON error code.
+    #[track_caller]
+    pub fn assert_error(&self, status: Status, code: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.json()["error"], code, "{}", self.body);
+    }
+
+    /// The cookie `name` as this reply sets it, with its attributes.
+    pub fn set_cookie(&self, name: &str) -> Option<Cookie<'static>> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("Set-Cookie"))
+            .filter_map(|(_, v)| Cookie::parse_encoded(v.clone()).ok())
+            .find(|cookie| cookie.name() == name)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -182,6 +212,11 @@ impl TestApp {
         .unwrap()
     }
 
+    /// The mails delivered after the first `seen`.
+    pub fn mails_since(&self, seen: usize) -> Vec<Mail> {
+        self.mails().split_off(seen)
+    }
+
     /// Every mail delivered so far, decoded.
     pub fn mails(&self) -> Vec<Mail> {
         self.mailbox
@@ -269,6 +304,68 @@ impl TestApp {
         mails.last().unwrap().token().expect("a confirmation link")
     }
 
+    /// Signs `email` up with `password` and confirms it: a ready account of Ada Lovelace.
+    pub async fn confirmed_account(&self, email: &str, password: &str) {
+        let mut body = signup_body(email);
+        body["password"] = Value::from(password);
+        self.confirmed_account_from(&body).await;
+    }
+
+    /// Signs up with this JSON body and confirms it.
+    pub async fn confirmed_account_from(&self, body: &Value) {
+        let before = self.mails().len();
+        let reply = self.post_json("/auth/signup", body).await;
+        assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+        self.deliver().await;
+        let mails = self.mails();
+        let token = mails[before..]
+            .iter()
+            .filter(|mail| mail.decoded.contains("/auth/signup?confirm="))
+            .find_map(Mail::token)
+            .expect("a confirmation link");
+        let reply = self
+            .get_json(&format!("/auth/signup?confirm={token}"))
+            .await;
+        assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    }
+
+    /// Signs in through the JSON API; the client keeps the session cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        let body = serde_json::json!({ "email": email, "password": password });
+        self.post_json("/auth/login", &body).await
+    }
+
+    /// The stored password hash of the account of `email`.
+    pub async fn password_hash(&self, email: &str) -> String {
+        let db = &self.state().db;
+        let accounts = doorstep::entities::account::Entity::find().all(db).await;
+        let found = accounts.unwrap().into_iter().find(|a| a.email == email);
+        found.expect("an account").password_hash
+    }
+
+    /// Signs in and returns the session cookie the reply set.
+    pub async fn session(&self, email: &str, password: &str) -> Cookie<'static> {
+        let reply = self.sign_in(email, password).await;
+        assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+        reply
+            .set_cookie("doorstep_session")
+            .expect("a session cookie")
+    }
+
+    /// Whether `email` and `password` sign in (any other answer than 200 or 401 fails).
+    pub async fn signs_in(&self, email: &str, password: &str) -> bool {
+        let reply = self.sign_in(email, password).await;
+        assert!(matches!(reply.status.code, 200 | 401), "{}", reply.body);
+        reply.status == Status::Ok
+    }
+
+    /// A JSON GET that carries `cookie` instead of the client's own cookie of that name
+    /// (to replay a cookie the client has since dropped or replaced).
+    pub async fn get_json_with(&self, path: &str, cookie: &Cookie<'static>) -> Reply {
+        let request = self.client.get(path.to_owned()).header(Accept::JSON);
+        self.send(request.cookie(cookie.clone())).await
+    }
+
     /// How many rows `table` has.
     pub async fn count(&self, table: &str) -> i64 {
         let db = &self.state().db;
@@ -322,6 +419,23 @@ impl Mail {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect();
         (!token.is_empty()).then_some(token)
+    }
+
+    /// The decoded body of the MIME part of type `media` (`text/plain`, `text/html`).
+    pub fn part(&self, media: &str) -> String {
+        let text = &self.decoded;
+        let start = text.find("boundary=\"").expect("a multipart mail") + 10;
+        let end = start + text[start..].find('"').unwrap();
+        let boundary = format!("--{}", &text[start..end]);
+        let header = format!("content-type: {media}");
+        let found = text
+            .split(&boundary)
+            .find(|p| p.to_ascii_lowercase().contains(&header));
+        let body = found.and_then(|p| p.split_once("\r\n\r\n"));
+        body.unwrap_or_else(|| panic!("no {media} part: {}", self.raw))
+            .1
+            .trim_end()
+            .to_owned()
     }
 
     pub fn subject(&self) -> String {
