@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
 };
@@ -18,6 +19,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         prepare_sqlite_dir(url)?;
+        // Set on every connection of the pool: WAL lets readers go on while a sign-up writes,
+        // and with WAL, NORMAL survives a crash of the process (only a power cut may lose
+        // the last commits) without an fsync per request.
+        options.map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+        });
         if url.contains(":memory:") {
             // Every connection to :memory: is a database of its own.
             options.max_connections(1);
@@ -26,12 +36,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
     let db = Database::connect(options)
         .await
         .map_err(|err| format!("database {}: {err}", redact_url(url)))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers go on while a sign-up writes.
-        db.execute_unprepared("PRAGMA journal_mode=WAL")
-            .await
-            .map_err(|err| format!("database: {err}"))?;
-    }
     migrate(&db)
         .await
         .map_err(|err| format!("migrating the database: {err}"))?;
