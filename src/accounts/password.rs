@@ -1,12 +1,12 @@
 //! Password rules and argon2id hashing on a bounded pool off the async runtime.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::config::PasswordRules;
 use crate::error::Error;
@@ -40,20 +40,21 @@ pub fn check_password(
 
 /// Hashes and verifies passwords with argon2id (m=19456 KiB, t=2, p=1).
 ///
-/// A hash costs tens of milliseconds of CPU, so at most `workers` run at once on Tokio's
-/// blocking threads, at most `max_waiting` more wait for a turn, and anything beyond that is
+/// A hash costs tens of milliseconds of CPU and 19 MiB of memory, so it runs on `workers`
+/// dedicated threads, at most `max_waiting` more wait for a turn, and anything beyond that is
 /// told `busy` at once: a flood of sign-ups must not queue without bound or slow the cheap
-/// routes, which never wait here.
+/// routes, which never wait here. Dedicated threads also bound memory: on ever-new blocking
+/// threads the allocator would keep an arena of hash memory per thread.
 #[derive(Clone)]
 pub struct PasswordHasher {
     /// A hash of nothing anyone knows, verified for unknown addresses so that signing in
     /// with one takes as long as with a real account.
     dummy: Arc<tokio::sync::OnceCell<String>>,
-    permits: Arc<Semaphore>,
-    waiting: Arc<AtomicUsize>,
-    max_waiting: usize,
+    jobs: SyncSender<Job>,
     params: Params,
 }
+
+type Job = Box<dyn FnOnce() + Send>;
 
 impl PasswordHasher {
     /// A pool of `workers` hashing threads with room for `max_waiting` queued requests.
@@ -61,13 +62,27 @@ impl PasswordHasher {
         Self::with_params(workers, max_waiting, argon2_params())
     }
 
-    /// As `new`, with other argon2 costs (benchmarks use this to simulate slow hardware).
+    /// As `new`, with other argon2 costs (tests and benchmarks simulate slow hardware).
     pub fn with_params(workers: usize, max_waiting: usize, params: Params) -> Self {
+        let (jobs, queue) = sync_channel::<Job>(max_waiting);
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..workers.max(1) {
+            let queue = queue.clone();
+            // The threads end when the last handle to the pool is dropped.
+            let spawned = std::thread::Builder::new()
+                .name(format!("doorstep-hash-{n}"))
+                .spawn(move || {
+                    while let Some(job) = next_job(&queue) {
+                        job();
+                    }
+                });
+            if let Err(err) = spawned {
+                log::error!("starting a password hashing thread: {err}");
+            }
+        }
         PasswordHasher {
             dummy: Arc::new(tokio::sync::OnceCell::new()),
-            permits: Arc::new(Semaphore::new(workers.max(1))),
-            waiting: Arc::new(AtomicUsize::new(0)),
-            max_waiting,
+            jobs,
             params,
         }
     }
@@ -113,22 +128,38 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Error> {
-        let permit = match self.permits.clone().try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                let queued = WaitingSlot::take(&self.waiting, self.max_waiting)?;
-                let permit = self.permits.clone().acquire_owned().await;
-                drop(queued);
-                permit.map_err(|err| Error::internal("hashing pool", err))?
-            }
-        };
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work()
-        })
-        .await
-        .map_err(|err| Error::internal("hashing task", err))
+        self.submit(work)?
+            .await
+            .map_err(|err| Error::internal("hashing thread", err))
     }
+
+    /// Hands `work` to the pool, or says `busy` when every thread and waiting place is taken.
+    fn submit<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<oneshot::Receiver<T>, Error> {
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => Ok(result),
+            Err(TrySendError::Full(_)) => Err(Error::Busy {
+                retry_after: Duration::from_secs(1),
+            }),
+            Err(TrySendError::Disconnected(_)) => Err(Error::internal(
+                "hashing pool",
+                "no hashing thread is running",
+            )),
+        }
+    }
+}
+
+fn next_job(queue: &Mutex<Receiver<Job>>) -> Option<Job> {
+    let queue = queue
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    queue.recv().ok()
 }
 
 /// The argon2id costs of DESIGN.md section 5.
@@ -140,29 +171,6 @@ fn argon2_params() -> Params {
         None,
     )
     .unwrap_or_default()
-}
-
-/// One place in the waiting line, given back when dropped (also when the request is cancelled).
-struct WaitingSlot(Arc<AtomicUsize>);
-
-impl WaitingSlot {
-    fn take(waiting: &Arc<AtomicUsize>, max: usize) -> Result<WaitingSlot, Error> {
-        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-            (n < max).then_some(n + 1)
-        });
-        match taken {
-            Ok(_) => Ok(WaitingSlot(waiting.clone())),
-            Err(_) => Err(Error::Busy {
-                retry_after: Duration::from_secs(1),
-            }),
-        }
-    }
-}
-
-impl Drop for WaitingSlot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
 }
 
 #[cfg(test)]
@@ -209,19 +217,23 @@ mod tests {
     #[tokio::test]
     async fn full_pool_answers_busy_instead_of_queueing() {
         let hasher = PasswordHasher::new(1, 1);
-        // Occupy the only worker, as a long hash would.
-        let worker = hasher.permits.clone().try_acquire_owned().unwrap();
-        let queued = tokio::spawn({
-            let hasher = hasher.clone();
-            async move { hasher.hash("second password".into()).await }
-        });
-        while hasher.waiting.load(Ordering::Acquire) == 0 {
-            tokio::task::yield_now().await;
-        }
-        let refused = hasher.hash("third password".into()).await;
-        assert_eq!(refused.unwrap_err().code(), "busy");
-        drop(worker);
-        assert!(queued.await.unwrap().is_ok());
-        assert_eq!(hasher.waiting.load(Ordering::Acquire), 0);
+        // Occupy the only thread, as a long hash would.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = oneshot::channel();
+        let first = hasher
+            .submit(move || {
+                let _ = started.send(());
+                held.recv().is_ok()
+            })
+            .unwrap();
+        running.await.unwrap();
+        let second = hasher.submit(|| 2).unwrap();
+        let third = hasher.submit(|| 3);
+        assert_eq!(third.unwrap_err().code(), "busy");
+        release.send(()).unwrap();
+        assert!(first.await.unwrap());
+        assert_eq!(second.await.unwrap(), 2);
+        // With the queue drained, work is taken again.
+        assert_eq!(hasher.run(|| 4).await.unwrap(), 4);
     }
 }
