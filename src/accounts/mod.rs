@@ -1,5 +1,6 @@
 //! The rules of registration, in plain Rust: no Rocket types, `now` passed in.
 
+mod argon2id;
 pub mod confirm;
 pub mod email;
 pub mod password;

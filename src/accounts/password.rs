@@ -4,10 +4,10 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
 use tokio::sync::oneshot;
 
+use super::argon2id;
 use crate::config::PasswordRules;
 use crate::error::Error;
 
@@ -89,11 +89,9 @@ impl PasswordHasher {
 
     /// The PHC string of a fresh salted argon2id hash of `password`.
     pub async fn hash(&self, password: String) -> Result<String, Error> {
-        let argon2 = self.argon2();
+        let params = self.params.clone();
         self.run(move || {
-            argon2
-                .hash_password(password.as_bytes())
-                .map(|hash| hash.to_string())
+            argon2id::hash(password.as_bytes(), &params)
                 .map_err(|err| Error::internal("hashing a password", err))
         })
         .await?
@@ -101,13 +99,8 @@ impl PasswordHasher {
 
     /// Whether `password` matches the PHC string `hash`.
     pub async fn verify(&self, password: String, hash: String) -> Result<bool, Error> {
-        let argon2 = self.argon2();
-        self.run(move || {
-            argon2
-                .verify_password(password.as_bytes(), hash.as_str())
-                .is_ok()
-        })
-        .await
+        self.run(move || argon2id::verify(password.as_bytes(), &hash))
+            .await
     }
 
     /// Does the work of `verify` against no real hash; always `false`.
@@ -118,10 +111,6 @@ impl PasswordHasher {
             .await?;
         self.verify(password, dummy.clone()).await?;
         Ok(false)
-    }
-
-    fn argon2(&self) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
     }
 
     async fn run<T: Send + 'static>(
