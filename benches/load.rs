@@ -75,6 +75,7 @@ async fn run() {
         during.2
     );
 
+    println!("peak RSS after the flood: {:.1} MB", server.rss_mb("VmHWM"));
     confirmations(&client, &server.url, &dir.path().join("mail")).await;
     println!("peak RSS: {:.1} MB", server.rss_mb("VmHWM"));
     drop(server);
