@@ -1,5 +1,6 @@
 //! Password rules and argon2id hashing on a bounded pool off the async runtime.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -51,6 +52,9 @@ pub struct PasswordHasher {
     /// with one takes as long as with a real account.
     dummy: Arc<tokio::sync::OnceCell<String>>,
     jobs: SyncSender<Job>,
+    /// Jobs handed over and not yet finished, to refuse early without touching the queue.
+    in_flight: Arc<AtomicUsize>,
+    capacity: usize,
     params: Params,
 }
 
@@ -83,6 +87,8 @@ impl PasswordHasher {
         PasswordHasher {
             dummy: Arc::new(tokio::sync::OnceCell::new()),
             jobs,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            capacity: workers.max(1) + max_waiting,
             params,
         }
     }
@@ -122,25 +128,51 @@ impl PasswordHasher {
             .map_err(|err| Error::internal("hashing thread", err))
     }
 
+    /// `busy` when every thread and waiting place is taken: lets a request stop before it does
+    /// other work. (Only a hint under concurrency; `submit` decides.)
+    pub fn has_room(&self) -> Result<(), Error> {
+        if self.in_flight.load(Ordering::Acquire) >= self.capacity {
+            Err(busy())
+        } else {
+            Ok(())
+        }
+    }
+
     /// Hands `work` to the pool, or says `busy` when every thread and waiting place is taken.
     fn submit<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<oneshot::Receiver<T>, Error> {
         let (done, result) = oneshot::channel();
+        let in_flight = self.in_flight.clone();
+        in_flight.fetch_add(1, Ordering::AcqRel);
         let job: Job = Box::new(move || {
-            let _ = done.send(work());
+            let result = work();
+            in_flight.fetch_sub(1, Ordering::AcqRel);
+            let _ = done.send(result);
         });
+        // A job refused below is dropped unrun; count it out again.
+        let refused = |_| self.in_flight.fetch_sub(1, Ordering::AcqRel);
         match self.jobs.try_send(job) {
             Ok(()) => Ok(result),
-            Err(TrySendError::Full(_)) => Err(Error::Busy {
-                retry_after: Duration::from_secs(1),
-            }),
-            Err(TrySendError::Disconnected(_)) => Err(Error::internal(
-                "hashing pool",
-                "no hashing thread is running",
-            )),
+            Err(TrySendError::Full(job)) => {
+                refused(job);
+                Err(busy())
+            }
+            Err(TrySendError::Disconnected(job)) => {
+                refused(job);
+                Err(Error::internal(
+                    "hashing pool",
+                    "no hashing thread is running",
+                ))
+            }
         }
+    }
+}
+
+fn busy() -> Error {
+    Error::Busy {
+        retry_after: Duration::from_secs(1),
     }
 }
 
@@ -217,6 +249,7 @@ mod tests {
             .unwrap();
         running.await.unwrap();
         let second = hasher.submit(|| 2).unwrap();
+        assert_eq!(hasher.has_room().unwrap_err().code(), "busy");
         let third = hasher.submit(|| 3);
         assert_eq!(third.unwrap_err().code(), "busy");
         release.send(()).unwrap();
@@ -224,5 +257,6 @@ mod tests {
         assert_eq!(second.await.unwrap(), 2);
         // With the queue drained, work is taken again.
         assert_eq!(hasher.run(|| 4).await.unwrap(), 4);
+        assert!(hasher.has_room().is_ok());
     }
 }

@@ -84,10 +84,10 @@ pub async fn request_reset(
     } else {
         None
     };
+    limits::allow_client(&app.db, &settings.limits, client, now).await?;
     app.captcha
         .check(&app.db, &form.captcha, client.0, now)
         .await?;
-    limits::allow_client(&app.db, &settings.limits, client, now).await?;
     let staged = match staged {
         Some(password) => Some(app.hasher.hash(password).await?),
         None => None,
@@ -110,12 +110,18 @@ pub async fn request_reset(
     }
     .insert(&txn)
     .await?;
-    if let Some(account) = account {
-        let issued = token::issue(Purpose::PasswordReset, request.id, now, expires_at);
-        issued.row.insert(&txn).await?;
-        let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
-        let link = app.links().password_reset(&issued.secret);
-        let letter = app.mail.composer.password_reset(&to, &link, now)?;
+    // The same work either way, but for the one insert that queues the mail: the reply's
+    // timing must not tell whether the address has an account. A token for a request without
+    // an account never resets anything.
+    let issued = token::issue(Purpose::PasswordReset, request.id, now, expires_at);
+    issued.row.insert(&txn).await?;
+    let to = match &account {
+        Some(account) => Recipient::new(&account.email, &account.first_name, &account.last_name),
+        None => Recipient::new(&address.as_stored(), "", ""),
+    };
+    let link = app.links().password_reset(&issued.secret);
+    let letter = app.mail.composer.password_reset(&to, &link, now)?;
+    if account.is_some() {
         outbox::enqueue(&txn, &letter, now).await?;
     }
     txn.commit().await?;

@@ -2,8 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::Deserialize;
 use url::Url;
@@ -111,11 +110,13 @@ pub async fn sign_up(
         return Err(Error::SignupDisabled);
     }
     let application = Application::check(app, &form)?;
-    // Every check passes before anything is stored or queued (DESIGN.md 5.5).
+    // Every check passes before anything is stored or queued (DESIGN.md 5.5). A full hashing
+    // pool refuses first, then the client's limit, so that a flood costs no captcha lookups.
+    app.hasher.has_room()?;
+    limits::allow_client(&app.db, &app.settings.limits, client, now).await?;
     app.captcha
         .check(&app.db, &form.captcha, client.0, now)
         .await?;
-    limits::allow_client(&app.db, &app.settings.limits, client, now).await?;
     let password_hash = app.hasher.hash(form.password).await?;
     let key = application.address.key();
     limits::allow_mail_to(&app.db, &app.settings.limits, &key, now).await?;
@@ -144,7 +145,9 @@ pub async fn sign_up(
     Ok(SignedUp { email })
 }
 
-/// Replaces any unconfirmed sign-up for the address with this one; returns the link secret.
+/// Stores the sign-up next to any other unconfirmed one for the address; returns the link
+/// secret. Earlier links keep working: a stranger signing up with the address must not
+/// invalidate the link its owner is about to click. The first link confirmed wins.
 async fn store_pending(
     txn: &sea_orm::DatabaseTransaction,
     application: &Application,
@@ -153,20 +156,6 @@ async fn store_pending(
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
     let key = application.address.key();
-    let superseded: Vec<i64> = pending_signup::Entity::find()
-        .select_only()
-        .column(pending_signup::Column::Id)
-        .filter(pending_signup::Column::EmailKey.eq(&key))
-        .filter(pending_signup::Column::AccountId.is_null())
-        .into_tuple()
-        .all(txn)
-        .await?;
-    token::revoke(txn, Purpose::Signup, superseded.clone()).await?;
-    pending_signup::Entity::delete_many()
-        .filter(pending_signup::Column::Id.is_in(superseded))
-        .exec(txn)
-        .await?;
-
     let expires_at = now + app.settings.signup.confirm_ttl;
     let pending = pending_signup::ActiveModel {
         email: Set(application.address.as_stored()),
