@@ -80,7 +80,7 @@ pub async fn sign_in(
         None => app.hasher.verify_nobody(form.password).await?,
     };
     let (true, Some(account)) = (verified, account) else {
-        limits::sign_in_failed(&app.db, &typed, now).await?;
+        limits::sign_in_failed(&app.db, client, &typed, now).await?;
         return Err(Error::InvalidCredentials);
     };
     let secret = crate::random::url_token();

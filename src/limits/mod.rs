@@ -22,12 +22,24 @@ pub const CAPTCHA_IMAGES: Rate = Rate {
     period: Duration::from_secs(60),
 };
 
-/// Failed sign-ins per address before it is paused; short, so its owner is not locked out
-/// for long, and kept per address typed, so it says nothing about which accounts exist.
+/// Failed sign-ins for one address from one client before that client is paused on it.
+/// Counted per address typed, so it says nothing about which accounts exist, and per client,
+/// so that a stranger's failures do not lock the owner out.
 pub const SIGN_IN_FAILURES: Rate = Rate {
     count: 10,
     period: Duration::from_secs(15 * 60),
 };
+
+/// Failed sign-ins for one address from all clients together: a ceiling for guessing spread
+/// over many addresses, high enough that one stranger alone cannot reach it.
+pub const SIGN_IN_FAILURES_ALL: Rate = Rate {
+    count: 100,
+    period: Duration::from_secs(15 * 60),
+};
+
+/// Keys longer than this are stored as their SHA-256: whatever a client types, a counter row
+/// stays small.
+const LONGEST_KEY: usize = 96;
 
 /// Counts one hit on `key`; `rate_limited` (with the wait) once the window's count is spent.
 pub async fn hit(
@@ -37,6 +49,7 @@ pub async fn hit(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let (window, retry_after) = window(rate, now);
+    let key = stored_key(key);
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => upsert("$1", "$2"),
         _ => upsert("?", "?"),
@@ -45,7 +58,7 @@ pub async fn hit(
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             sql,
-            [key.into(), window.into()],
+            [key.as_str().into(), window.into()],
         ))
         .await?
         .ok_or_else(|| Error::internal("rate limit", "the upsert returned no row"))?;
@@ -65,6 +78,7 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let (window, retry_after) = window(rate, now);
+    let key = stored_key(key);
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => "SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2",
         _ => "SELECT hits FROM rate_limits WHERE key = ? AND window_start = ?",
@@ -73,7 +87,7 @@ pub async fn check(
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             sql,
-            [key.into(), window.into()],
+            [key.as_str().into(), window.into()],
         ))
         .await?;
     let hits: i64 = match row {
@@ -84,6 +98,14 @@ pub async fn check(
         Err(Error::RateLimited { retry_after })
     } else {
         Ok(())
+    }
+}
+
+fn stored_key(key: &str) -> String {
+    if key.len() <= LONGEST_KEY {
+        key.to_owned()
+    } else {
+        format!("sha256:{}", crate::accounts::token::digest(key))
     }
 }
 
@@ -140,23 +162,33 @@ pub async fn allow_sign_in(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await?;
-    check(db, &sign_in_key(email_key), SIGN_IN_FAILURES, now).await
+    let (mine, all) = sign_in_keys(client, email_key);
+    check(db, &mine, SIGN_IN_FAILURES, now).await?;
+    check(db, &all, SIGN_IN_FAILURES_ALL, now).await
 }
 
-/// Records a failed sign-in for the address typed.
+/// Records a failed sign-in for the address typed, from this client.
 pub async fn sign_in_failed(
     db: &DatabaseConnection,
+    client: &ClientAddress,
     email_key: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    match hit(db, &sign_in_key(email_key), SIGN_IN_FAILURES, now).await {
-        Err(Error::RateLimited { .. }) | Ok(()) => Ok(()),
-        Err(other) => Err(other),
+    let (mine, all) = sign_in_keys(client, email_key);
+    for (key, rate) in [(mine, SIGN_IN_FAILURES), (all, SIGN_IN_FAILURES_ALL)] {
+        match hit(db, &key, rate, now).await {
+            Err(Error::RateLimited { .. }) | Ok(()) => {}
+            Err(other) => return Err(other),
+        }
     }
+    Ok(())
 }
 
-fn sign_in_key(email_key: &str) -> String {
-    format!("signin:{email_key}")
+fn sign_in_keys(client: &ClientAddress, email_key: &str) -> (String, String) {
+    (
+        format!("signin:{}:{email_key}", client.limit_key()),
+        format!("signin:{email_key}"),
+    )
 }
 
 /// Deletes counters whose window ended long ago.

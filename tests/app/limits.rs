@@ -270,3 +270,37 @@ async fn sign_ins_count_against_the_client_address() {
         .await;
     other.assert_error(Status::Unauthorized, "invalid_credentials");
 }
+
+/// A stranger's failures pause the stranger, not the owner signing in from elsewhere; only
+/// failures from many clients together pause the address for everyone.
+#[rocket::async_test]
+async fn a_stranger_cannot_lock_the_owner_out() {
+    let app = TestApp::start().await;
+    app.confirmed_account("ada@example.com", PASSWORD).await;
+    let wrong = json!({ "email": "ada@example.com", "password": "wrong password, sorry" });
+    for _ in 0..10 {
+        let reply = app
+            .post_json_from("198.51.100.66", "/auth/login", &wrong)
+            .await;
+        assert_eq!(reply.status, Status::Unauthorized, "{}", reply.body);
+    }
+    let stranger = app
+        .post_json_from("198.51.100.66", "/auth/login", &wrong)
+        .await;
+    stranger.assert_rate_limited(15 * 60);
+    let right = json!({ "email": "ada@example.com", "password": PASSWORD });
+    let owner = app
+        .post_json_from("203.0.113.10", "/auth/login", &right)
+        .await;
+    assert_eq!(owner.status, Status::Ok, "{}", owner.body);
+
+    // Guessing spread over many clients still meets a ceiling for the address.
+    for n in 0..100 {
+        let from = format!("192.0.2.{}", n % 200 + 1);
+        app.post_json_from(&from, "/auth/login", &wrong).await;
+    }
+    let owner = app
+        .post_json_from("203.0.113.10", "/auth/login", &right)
+        .await;
+    owner.assert_rate_limited(15 * 60);
+}
