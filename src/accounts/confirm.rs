@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait,
 };
 use url::Url;
 
@@ -123,10 +123,34 @@ async fn create_account(
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("account just created".into()))?;
 
+    withdraw_siblings(txn, &pending).await?;
     let mut done = pending.into_active_model();
     done.account_id = Set(Some(account.id));
     done.password_hash = Set(String::new());
     Ok(confirmed(done.update(txn).await?))
+}
+
+/// The address is proven: other unconfirmed sign-ups for it (perhaps a stranger's, with a
+/// password the owner never chose) and their links go.
+async fn withdraw_siblings(
+    txn: &sea_orm::DatabaseTransaction,
+    pending: &pending_signup::Model,
+) -> Result<(), DbErr> {
+    let siblings: Vec<i64> = pending_signup::Entity::find()
+        .select_only()
+        .column(pending_signup::Column::Id)
+        .filter(pending_signup::Column::EmailKey.eq(&pending.email_key))
+        .filter(pending_signup::Column::AccountId.is_null())
+        .filter(pending_signup::Column::Id.ne(pending.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    token::revoke(txn, Purpose::Signup, siblings.clone()).await?;
+    pending_signup::Entity::delete_many()
+        .filter(pending_signup::Column::Id.is_in(siblings))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 fn confirmed(pending: pending_signup::Model) -> Confirmed {

@@ -256,12 +256,14 @@ async fn racing_confirmations_create_one_account() {
 #[rocket::async_test]
 async fn one_address_is_one_account_whatever_its_case() {
     let app = TestApp::start().await;
-    // An older unconfirmed sign-up never blocks the owner: the newer one replaces it.
+    // A later sign-up for the address (perhaps a stranger's) leaves the earlier link working:
+    // the first link confirmed wins and withdraws the others.
     let old = app.sign_up("Ada@Example.COM").await;
     let new = app.sign_up("ada@example.com").await;
-    assert_status(&app.get_json(&link(&new)).await, Status::Ok);
-    let reply = app.get_json(&link(&old)).await;
+    assert_status(&app.get_json(&link(&old)).await, Status::Ok);
+    let reply = app.get_json(&link(&new)).await;
     assert_error(&reply, Status::BadRequest, "token_invalid");
+    assert_eq!(app.count("pending_signups").await, 1);
 
     let fresh = post_signup(&app, &signup_body("grace@example.com")).await;
     let again = post_signup(&app, &signup_body("ADA@example.com")).await;
@@ -271,7 +273,7 @@ async fn one_address_is_one_account_whatever_its_case() {
     let mails = app.mails();
     let notice = mails
         .iter()
-        .find(|m| m.to == ["ada@example.com"] && m.token().is_none());
+        .find(|m| m.to == ["Ada@example.com"] && m.token().is_none());
     let notice = notice.expect("an 'already have an account' mail");
     assert_has(&notice.decoded, "already has an account");
     assert_eq!(mails.len(), 4, "{mails:#?}");
