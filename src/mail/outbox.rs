@@ -12,6 +12,7 @@ use sea_orm::{
 
 use super::Letter;
 use super::transport::{DeliveryError, Transport};
+use crate::clock::Clock;
 use crate::entities::outbox::{self, Column, Entity as Outbox};
 
 /// How long a worker holds a letter it is sending before another may try it.
@@ -19,7 +20,7 @@ const LEASE: Duration = Duration::seconds(120);
 /// After this long undelivered, a letter is given up: its link has long expired.
 const GIVE_UP_AFTER: Duration = Duration::days(3);
 /// Letters taken in one round.
-const BATCH: u64 = 20;
+pub const BATCH: u64 = 20;
 
 /// Queues a letter inside the caller's transaction.
 pub async fn enqueue(
@@ -58,12 +59,16 @@ pub struct Round {
 }
 
 /// Delivers the letters that are due; safe to run on several instances at once.
+///
+/// The clock is read again for each letter: a slow relay must not make a later letter's
+/// lease start in the past, where another instance would take and send it too.
 pub async fn deliver_due(
     db: &DatabaseConnection,
     transport: &Transport,
     from: Option<&Mailbox>,
-    now: DateTime<Utc>,
+    clock: &dyn Clock,
 ) -> Result<Round, DbErr> {
+    let now = clock.now();
     let due = Outbox::find()
         .filter(Column::SentAt.is_null())
         .filter(Column::GaveUpAt.is_null())
@@ -74,6 +79,7 @@ pub async fn deliver_due(
         .await?;
     let mut round = Round::default();
     for letter in due {
+        let now = clock.now();
         if !claim(db, &letter, now).await? {
             continue; // another instance has it
         }
@@ -91,11 +97,11 @@ pub async fn deliver_due(
         };
         match outcome {
             Ok(()) => {
-                mark_sent(db, letter.id, now).await?;
+                mark_sent(db, letter.id, clock.now()).await?;
                 round.sent += 1;
             }
             Err(err) => {
-                mark_failed(db, letter, err, now).await?;
+                mark_failed(db, letter, err, clock.now()).await?;
                 round.failed += 1;
             }
         }
@@ -160,6 +166,10 @@ async fn mark_failed(
     row.next_attempt_at = Set(now + backoff(attempts));
     if give_up {
         row.gave_up_at = Set(Some(now));
+        // Its link would stay valid for a day; nobody will send it now.
+        row.text_body = Set(String::new());
+        row.html_body = Set(String::new());
+        row.action_url = Set(None);
     }
     row.update(db).await?;
     Ok(())

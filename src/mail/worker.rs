@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use super::Transport;
-use super::outbox::deliver_due;
+use super::outbox::{BATCH, deliver_due};
 use crate::accounts::sweep::sweep;
 use crate::clock::Clock;
 
@@ -33,9 +33,16 @@ impl Worker {
         let mut rounds: u32 = 0;
         loop {
             let now = self.clock.now();
-            match deliver_due(&self.db, &self.transport, self.from.as_ref(), now).await {
+            match deliver_due(
+                &self.db,
+                &self.transport,
+                self.from.as_ref(),
+                self.clock.as_ref(),
+            )
+            .await
+            {
                 // A full batch may mean more are waiting: go again at once.
-                Ok(round) if round.sent + round.failed >= 20 => continue,
+                Ok(round) if (round.sent + round.failed) as u64 >= BATCH => continue,
                 Ok(_) => {}
                 Err(err) => log::error!(target: "doorstep::mail", "outbox: {err}"),
             }

@@ -15,4 +15,5 @@ mod security;
 mod sessions;
 mod signup;
 mod smoke;
+mod sweep;
 mod validation;

@@ -206,7 +206,7 @@ impl TestApp {
             &app.db,
             &app.transport,
             app.settings.email.from.as_ref(),
-            app.clock.now(),
+            app.clock.as_ref(),
         )
         .await
         .unwrap()
