@@ -19,9 +19,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         prepare_sqlite_dir(url)?;
-        // Set on every connection of the pool: WAL lets readers go on while a sign-up writes,
-        // and with WAL, NORMAL survives a crash of the process (only a power cut may lose
-        // the last commits) without an fsync per request.
+        // Set on every connection of the pool: with WAL, NORMAL survives a crash of the
+        // process (only a power cut may lose the last commits) without an fsync per request.
+        // sea-orm keeps one connection to a SQLite file, which serializes writers cleanly;
+        // several instances want PostgreSQL.
         options.map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)

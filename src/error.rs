@@ -138,8 +138,16 @@ impl Error {
 }
 
 impl From<sea_orm::DbErr> for Error {
+    /// A database that cannot be reached is `unavailable` (503, worth a retry); anything
+    /// else it says is a fault of ours.
     fn from(err: sea_orm::DbErr) -> Self {
-        Error::internal("database", err)
+        match err {
+            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
+                log::error!("database unavailable: {err}");
+                Error::Unavailable
+            }
+            err => Error::internal("database", err),
+        }
     }
 }
 

@@ -14,6 +14,8 @@ const USAGE: &str = "usage: doorstep [serve | check-config] [--config FILE]
 enum Command {
     Serve,
     CheckConfig,
+    /// Print this and exit successfully (`--help`, `--version`).
+    Print(String),
 }
 
 fn parse_args() -> Result<(Command, PathBuf), String> {
@@ -25,9 +27,9 @@ fn parse_args() -> Result<(Command, PathBuf), String> {
             "serve" => command = Command::Serve,
             "check-config" => command = Command::CheckConfig,
             "--config" => config = Some(args.next().ok_or("--config needs a file")?.into()),
-            "--help" | "-h" => return Err(USAGE.to_owned()),
+            "--help" | "-h" => command = Command::Print(USAGE.to_owned()),
             "--version" | "-V" => {
-                return Err(format!("doorstep {}", env!("CARGO_PKG_VERSION")));
+                command = Command::Print(format!("doorstep {}", env!("CARGO_PKG_VERSION")));
             }
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
@@ -51,6 +53,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::Print(text) = &command {
+        println!("{text}");
+        return ExitCode::SUCCESS;
+    }
     let settings = match load(&path) {
         Ok(settings) => settings,
         Err(message) => {
@@ -63,7 +69,7 @@ async fn main() -> ExitCode {
             println!("{}: OK", path.display());
             ExitCode::SUCCESS
         }
-        Command::Serve => serve(settings).await,
+        Command::Serve | Command::Print(_) => serve(settings).await,
     }
 }
 

@@ -86,7 +86,7 @@ impl Rate {
             "d" => 86_400,
             _ => return Err(invalid()),
         };
-        if count == 0 || amount == 0 || amount * unit > 7 * 86_400 {
+        if count == 0 || amount == 0 || amount.checked_mul(unit).is_none_or(|s| s > 7 * 86_400) {
             return Err(format!(
                 "{text:?}: the count must be at least 1 and the period 1s to 7d"
             ));
@@ -277,7 +277,17 @@ mod tests {
             Duration::from_secs(3600)
         );
         assert_eq!(Rate::parse("1000/1h").unwrap().count, 1000);
-        for bad in ["20", "x/h", "0/h", "5/0m", "5/8d", "5/h2", "5/", "-1/h"] {
+        for bad in [
+            "20",
+            "x/h",
+            "0/h",
+            "5/0m",
+            "5/8d",
+            "5/h2",
+            "5/",
+            "-1/h",
+            "1/99999999999999999d",
+        ] {
             assert!(Rate::parse(bad).is_err(), "{bad}");
         }
     }

@@ -18,6 +18,9 @@ pub async fn challenge(
     app: &State<Doorstep>,
     client: ClientAddress,
 ) -> Result<Json<Value>, Failed> {
+    if !app.captcha.image_enabled() {
+        return Err(Error::NotFound.into());
+    }
     limit_images(app, &client).await?;
     Ok(Json(new_challenge(app).await?))
 }
