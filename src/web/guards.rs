@@ -12,24 +12,41 @@ use crate::entities::account;
 use crate::error::Error;
 use crate::limits::ClientAddress;
 
-const CSRF_COOKIE: &str = "doorstep_csrf";
+/// doorstep's two cookies.
+#[derive(Clone, Copy)]
+enum Named {
+    Csrf,
+    Session,
+}
+
+/// A cookie's name. Over https it carries the `__Host-` prefix: browsers then accept it only
+/// from this very host, `Secure`, for path `/`, so a sibling subdomain cannot plant one (say,
+/// a sealed value it obtained for itself). Sealing alone does not stop that.
+fn cookie_name(app: Option<&Doorstep>, which: Named) -> &'static str {
+    let https = app.is_some_and(|app| app.settings.base_url.scheme() == "https");
+    match (which, https) {
+        (Named::Csrf, false) => "doorstep_csrf",
+        (Named::Csrf, true) => "__Host-doorstep_csrf",
+        (Named::Session, false) => "doorstep_session",
+        (Named::Session, true) => "__Host-doorstep_session",
+    }
+}
 
 /// The CSRF token of this browser, created (and set as a private cookie) on first use.
 ///
-/// The cookie is encrypted and authenticated with the server's secret key, so neither a
-/// cross-site page nor a sibling subdomain can plant a value of its own.
+/// The cookie is encrypted and authenticated with the server's secret key, so a cross-site
+/// page cannot make up a value of its own.
 pub fn csrf_token(req: &Request<'_>) -> String {
     let jar = req.cookies();
-    if let Some(cookie) = jar.get_private(CSRF_COOKIE) {
+    let app = req.rocket().state::<Doorstep>();
+    let name = cookie_name(app, Named::Csrf);
+    if let Some(cookie) = jar.get_private(name) {
         return cookie.value().to_owned();
     }
     let token = crate::random::url_token();
-    let secure = req
-        .rocket()
-        .state::<Doorstep>()
-        .is_some_and(|app| app.settings.base_url.scheme() == "https");
+    let secure = app.is_some_and(|app| app.settings.base_url.scheme() == "https");
     jar.add_private(
-        Cookie::build((CSRF_COOKIE, token.clone()))
+        Cookie::build((name, token.clone()))
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(secure)
@@ -40,7 +57,8 @@ pub fn csrf_token(req: &Request<'_>) -> String {
 
 /// A form post must echo the token of its CSRF cookie; compared in constant time.
 pub fn verify_csrf(req: &Request<'_>, sent: Option<&str>) -> Result<(), Error> {
-    let cookie = req.cookies().get_private(CSRF_COOKIE);
+    let name = cookie_name(req.rocket().state::<Doorstep>(), Named::Csrf);
+    let cookie = req.cookies().get_private(name);
     match (cookie, sent) {
         (Some(cookie), Some(sent))
             if !sent.is_empty() && bool::from(cookie.value().as_bytes().ct_eq(sent.as_bytes())) =>
@@ -83,8 +101,6 @@ impl<'r> FromRequest<'r> for PasswordResetOpen {
     }
 }
 
-const SESSION_COOKIE: &str = "doorstep_session";
-
 /// The signed-in account; without a live session the route answers 401 `unauthenticated`.
 pub struct SignedIn(pub account::Model);
 
@@ -96,7 +112,7 @@ impl<'r> FromRequest<'r> for SignedIn {
         let Some(app) = req.rocket().state::<Doorstep>() else {
             return refuse(req, Error::Internal);
         };
-        let Some(secret) = session_secret(req.cookies()) else {
+        let Some(secret) = session_secret(req.cookies(), app) else {
             return refuse(req, Error::Unauthenticated);
         };
         match signed_in_account(app, &secret, app.clock.now()).await {
@@ -108,8 +124,8 @@ impl<'r> FromRequest<'r> for SignedIn {
 }
 
 /// The secret of this client's session cookie, if it has one.
-pub fn session_secret(jar: &CookieJar<'_>) -> Option<String> {
-    jar.get_private(SESSION_COOKIE)
+pub fn session_secret(jar: &CookieJar<'_>, app: &Doorstep) -> Option<String> {
+    jar.get_private(cookie_name(Some(app), Named::Session))
         .map(|cookie| cookie.value().to_owned())
 }
 
@@ -120,7 +136,7 @@ pub fn start_session(jar: &CookieJar<'_>, app: &Doorstep, secret: String) {
         i64::try_from(app.settings.session_ttl.as_secs()).unwrap_or(i64::MAX),
     );
     jar.add_private(
-        Cookie::build((SESSION_COOKIE, secret))
+        Cookie::build((cookie_name(Some(app), Named::Session), secret))
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(app.settings.base_url.scheme() == "https")
@@ -130,8 +146,8 @@ pub fn start_session(jar: &CookieJar<'_>, app: &Doorstep, secret: String) {
 }
 
 /// Takes the session cookie away.
-pub fn end_session(jar: &CookieJar<'_>) {
-    jar.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
+pub fn end_session(jar: &CookieJar<'_>, app: &Doorstep) {
+    jar.remove_private(Cookie::build(cookie_name(Some(app), Named::Session)).path("/"));
 }
 
 #[rocket::async_trait]

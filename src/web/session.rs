@@ -51,10 +51,10 @@ pub async fn sign_in(
 /// cannot send it along.
 #[rocket::post("/auth/logout")]
 pub async fn sign_out(app: &State<Doorstep>, jar: &CookieJar<'_>) -> Result<Reply, Failed> {
-    if let Some(secret) = session_secret(jar) {
+    if let Some(secret) = session_secret(jar, app) {
         session::sign_out(app, &secret).await?;
     }
-    end_session(jar);
+    end_session(jar, app);
     Ok(Reply::page("login", json!({ "status": "signed_out" }))
         .browsers_see_other(format!("{}/auth/login", app.settings.base_path)))
 }

@@ -66,8 +66,19 @@ async fn json_sign_in_sets_an_http_only_lax_cookie_and_me_shows_the_account() {
 async fn the_session_cookie_is_secure_when_served_over_https() {
     let app = TestApp::with(|s| s.base_url = "https://doorstep.example".parse().unwrap()).await;
     app.confirmed_account(ADA, PASSWORD).await;
-    let cookie = app.session(ADA, PASSWORD).await;
+    let reply = app.sign_in(ADA, PASSWORD).await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    // The __Host- prefix: only this host may set it, so no sibling subdomain can plant one.
+    assert!(reply.set_cookie(COOKIE).is_none());
+    let cookie = reply
+        .set_cookie("__Host-doorstep_session")
+        .expect("a __Host- cookie");
     assert_eq!(cookie.secure(), Some(true), "{cookie}");
+    assert_eq!(cookie.path(), Some("/"));
+    assert_eq!(cookie.domain(), None);
+    let page = app.get_html("/auth/signup").await;
+    let csrf = page.header("Set-Cookie").unwrap_or_default();
+    assert!(csrf.starts_with("__Host-doorstep_csrf="), "{csrf}");
 }
 
 #[rocket::async_test]
