@@ -14,6 +14,14 @@ pub fn bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// Whether `text` has the shape of a `url_token` (checked before any lookup).
+pub fn is_url_token(text: &str) -> bool {
+    text.len() == 43
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// 32 random bytes, base64url without padding (43 characters): fit for a URL.
 pub fn url_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes::<32>())

@@ -75,7 +75,7 @@ pub async fn inspect(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Redeemed, DbErr> {
-    if !is_well_formed(secret) {
+    if !crate::random::is_url_token(secret) {
         return Ok(Redeemed::Unknown);
     }
     let token = find(conn, &digest(secret), purpose).await?;
@@ -87,12 +87,6 @@ pub async fn inspect(
     })
 }
 
-fn is_well_formed(secret: &str) -> bool {
-    secret.len() == 43
-        && secret
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
 
 async fn find(
     conn: &impl ConnectionTrait,
@@ -113,7 +107,7 @@ pub async fn redeem(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Redeemed, DbErr> {
-    if !is_well_formed(secret) {
+    if !crate::random::is_url_token(secret) {
         return Ok(Redeemed::Unknown);
     }
     let hash = digest(secret);

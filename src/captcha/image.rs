@@ -7,7 +7,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
 
 use crate::entities::captcha_challenge::{self, Column, Entity as Challenges};
@@ -77,11 +76,7 @@ pub async fn png_or_issue(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let well_formed = id.len() == 43
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !well_formed {
+    if !crate::random::is_url_token(id) {
         return Ok(None);
     }
     if Challenges::find_by_id(id.to_owned())
@@ -158,12 +153,7 @@ pub async fn solve(
 
 /// The stored form of an answer: salted with the id, so equal answers look different.
 fn digest(id: &str, answer: &str) -> String {
-    let hash = Sha256::new()
-        .chain_update(id.as_bytes())
-        .chain_update(b":")
-        .chain_update(answer.as_bytes())
-        .finalize();
-    hash.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::accounts::token::digest(&format!("{id}:{answer}"))
 }
 
 /// Five characters from the OS's CSPRNG, without modulo bias.
