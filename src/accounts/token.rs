@@ -87,7 +87,6 @@ pub async fn inspect(
     })
 }
 
-
 async fn find(
     conn: &impl ConnectionTrait,
     hash: &str,
