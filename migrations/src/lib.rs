@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261122_000001_registration;
 mod m20261122_000002_reset_and_sessions;
 mod m20261122_000003_captcha_challenges;

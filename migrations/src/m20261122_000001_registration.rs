@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{big_int, big_int_null, id, text, text_null, time, time_null};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -64,37 +66,6 @@ enum Outbox {
     GaveUpAt,
 }
 
-fn id<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn text<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).text().not_null().to_owned()
-}
-
-fn text_null<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).text().null().to_owned()
-}
-
-fn time<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn time_null<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -129,11 +100,7 @@ impl MigrationTrait for Migration {
                     .col(text_null(PendingSignups::UrlFailure))
                     .col(time(PendingSignups::CreatedAt))
                     .col(time(PendingSignups::ExpiresAt))
-                    .col(
-                        ColumnDef::new(PendingSignups::AccountId)
-                            .big_integer()
-                            .null(),
-                    )
+                    .col(big_int_null(PendingSignups::AccountId))
                     .to_owned(),
             )
             .await?;
@@ -155,11 +122,7 @@ impl MigrationTrait for Migration {
                     // SHA-256 of the token, hex: the token itself is never stored.
                     .col(text(OneTimeTokens::TokenHash).unique_key())
                     .col(text(OneTimeTokens::Purpose))
-                    .col(
-                        ColumnDef::new(OneTimeTokens::SubjectId)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(big_int(OneTimeTokens::SubjectId))
                     .col(time(OneTimeTokens::CreatedAt))
                     .col(time(OneTimeTokens::ExpiresAt))
                     .col(time_null(OneTimeTokens::UsedAt))

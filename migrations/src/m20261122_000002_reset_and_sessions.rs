@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{big_int, big_int_null, id, text, text_null, time};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -35,35 +37,17 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(PasswordResets::Table)
-                    .col(
-                        ColumnDef::new(PasswordResets::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
-                    .col(ColumnDef::new(PasswordResets::EmailKey).text().not_null())
+                    .col(id(PasswordResets::Id))
+                    .col(text(PasswordResets::EmailKey))
                     // Null when the address has no account: the request is recorded either
                     // way, so both cases do the same work.
-                    .col(
-                        ColumnDef::new(PasswordResets::AccountId)
-                            .big_integer()
-                            .null(),
-                    )
+                    .col(big_int_null(PasswordResets::AccountId))
                     // Only in the two-step variant: the password chosen with the request.
-                    .col(ColumnDef::new(PasswordResets::PasswordHash).text().null())
-                    .col(ColumnDef::new(PasswordResets::UrlSuccess).text().null())
-                    .col(ColumnDef::new(PasswordResets::UrlFailure).text().null())
-                    .col(
-                        ColumnDef::new(PasswordResets::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(PasswordResets::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(text_null(PasswordResets::PasswordHash))
+                    .col(text_null(PasswordResets::UrlSuccess))
+                    .col(text_null(PasswordResets::UrlFailure))
+                    .col(time(PasswordResets::CreatedAt))
+                    .col(time(PasswordResets::ExpiresAt))
                     .to_owned(),
             )
             .await?;
@@ -81,31 +65,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
-                    .col(
-                        ColumnDef::new(Sessions::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(id(Sessions::Id))
                     // SHA-256 of the cookie's secret, hex.
-                    .col(
-                        ColumnDef::new(Sessions::TokenHash)
-                            .text()
-                            .not_null()
-                            .unique_key(),
-                    )
-                    .col(ColumnDef::new(Sessions::AccountId).big_integer().not_null())
-                    .col(
-                        ColumnDef::new(Sessions::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Sessions::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(text(Sessions::TokenHash).unique_key())
+                    .col(big_int(Sessions::AccountId))
+                    .col(time(Sessions::CreatedAt))
+                    .col(time(Sessions::ExpiresAt))
                     .to_owned(),
             )
             .await?;

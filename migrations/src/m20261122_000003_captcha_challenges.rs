@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{text, time, time_null};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -32,27 +34,11 @@ impl MigrationTrait for Migration {
                     )
                     // SHA-256 of the answer salted with the id: a database reader cannot
                     // read answers off the rows.
-                    .col(
-                        ColumnDef::new(CaptchaChallenges::AnswerHash)
-                            .text()
-                            .not_null(),
-                    )
+                    .col(text(CaptchaChallenges::AnswerHash))
                     .col(ColumnDef::new(CaptchaChallenges::Png).blob().not_null())
-                    .col(
-                        ColumnDef::new(CaptchaChallenges::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(CaptchaChallenges::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(CaptchaChallenges::UsedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(time(CaptchaChallenges::CreatedAt))
+                    .col(time(CaptchaChallenges::ExpiresAt))
+                    .col(time_null(CaptchaChallenges::UsedAt))
                     .to_owned(),
             )
             .await?;

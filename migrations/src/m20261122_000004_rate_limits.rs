@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::big_int;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -28,12 +30,8 @@ impl MigrationTrait for Migration {
                             .primary_key(),
                     )
                     // Start of the current fixed window, in Unix seconds.
-                    .col(
-                        ColumnDef::new(RateLimits::WindowStart)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(ColumnDef::new(RateLimits::Hits).big_integer().not_null())
+                    .col(big_int(RateLimits::WindowStart))
+                    .col(big_int(RateLimits::Hits))
                     .to_owned(),
             )
             .await
