@@ -15,6 +15,8 @@ use rocket::{Catcher, Request, Response, Route, State};
 use serde_json::{Value, json};
 
 use crate::Doorstep;
+use crate::accounts::ConfirmFailed;
+use crate::accounts::policy::failure_target;
 use crate::config::Settings;
 use crate::error::Error;
 use negotiate::{Failed, Reply};
@@ -42,6 +44,15 @@ pub fn routes() -> Vec<Route> {
 
 pub fn catchers() -> Vec<Catcher> {
     rocket::catchers![catchers::default]
+}
+
+/// A refused link: to the caller's `urlfailure?error=<code>` when one is known for it, else
+/// the error itself.
+fn link_failed(failed: ConfirmFailed) -> Result<Reply, Failed> {
+    match failed.url_failure {
+        Some(url) => Ok(Reply::see_other(failure_target(&url, failed.error.code()))),
+        None => Err(failed.error.into()),
+    }
 }
 
 /// The front door leads to sign-up.

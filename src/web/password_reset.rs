@@ -5,11 +5,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::guards::PasswordResetOpen;
+use super::link_failed;
 use super::negotiate::{Failed, Format, Input, Reply};
 use crate::Doorstep;
-use crate::accounts::ConfirmFailed;
 use crate::accounts::password_reset::{self, NewPasswordForm, ResetRequestForm};
-use crate::accounts::policy::failure_target;
 use crate::limits::ClientAddress;
 
 /// The request form, or for a link, the page to choose the new password on.
@@ -93,11 +92,4 @@ pub async fn confirm(
 struct ChooseAgain {
     token: String,
     two_step: bool,
-}
-
-fn link_failed(failed: ConfirmFailed) -> Result<Reply, Failed> {
-    match failed.url_failure {
-        Some(url) => Ok(Reply::see_other(failure_target(&url, failed.error.code()))),
-        None => Err(failed.error.into()),
-    }
 }

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::guards::SignupOpen;
+use super::link_failed;
 use super::negotiate::{Failed, Format, Input, Reply};
 use crate::Doorstep;
-use crate::accounts::policy::failure_target;
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
 use crate::limits::ClientAddress;
@@ -86,10 +86,7 @@ async fn confirm_email(app: &Doorstep, token: &str) -> Result<Reply, Failed> {
                 "first_name": confirmed.first_name,
             })),
         }),
-        Err(failed) => match failed.url_failure {
-            Some(url) => Ok(Reply::see_other(failure_target(&url, failed.error.code()))),
-            None => Err(failed.error.into()),
-        },
+        Err(failed) => link_failed(failed),
     }
 }
 
