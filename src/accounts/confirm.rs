@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use url::Url;
 
+use super::policy::stored_url;
 use super::token::{self, Purpose, Redeemed};
 use crate::Doorstep;
 use crate::entities::{account, pending_signup};
@@ -69,7 +70,7 @@ pub async fn confirm_email(
             error: Error::TokenExpired,
             url_failure: pending(&txn, token.subject_id)
                 .await?
-                .and_then(|pending| parse_url(pending.url_failure)),
+                .and_then(|pending| stored_url(pending.url_failure)),
         }),
         Redeemed::Unknown => Err(Error::TokenInvalid.into()),
     };
@@ -157,10 +158,6 @@ fn confirmed(pending: pending_signup::Model) -> Confirmed {
     Confirmed {
         email: pending.email,
         first_name: pending.first_name,
-        url_success: parse_url(pending.url_success),
+        url_success: stored_url(pending.url_success),
     }
-}
-
-fn parse_url(stored: Option<String>) -> Option<Url> {
-    stored.and_then(|url| Url::parse(&url).ok())
 }

@@ -12,7 +12,7 @@ use url::Url;
 use super::confirm::ConfirmFailed;
 use super::email::Address;
 use super::password::check_password;
-use super::policy::permitted_redirect;
+use super::policy::{permitted_redirect, stored_url};
 use super::session::{end_all_sessions, find_account};
 use super::signup::text;
 use super::token::{self, Purpose, Redeemed};
@@ -214,7 +214,7 @@ pub async fn reset_password(
     app.mail.wake();
     Ok(PasswordChanged {
         email: account.email,
-        url_success: request.url_success.and_then(|url| Url::parse(&url).ok()),
+        url_success: stored_url(request.url_success),
     })
 }
 
@@ -231,9 +231,7 @@ async fn usable_request(
                 .await?;
             return Err(ConfirmFailed {
                 error: Error::TokenExpired,
-                url_failure: request
-                    .and_then(|request| request.url_failure)
-                    .and_then(|url| Url::parse(&url).ok()),
+                url_failure: stored_url(request.and_then(|request| request.url_failure)),
             });
         }
         Redeemed::AlreadyUsed(_) | Redeemed::Unknown => return Err(Error::TokenInvalid.into()),

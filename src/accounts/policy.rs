@@ -59,6 +59,11 @@ pub fn check_name(value: &str) -> Result<String, &'static str> {
     }
 }
 
+/// A redirect target as stored with a sign-up or reset request (checked when it was stored).
+pub fn stored_url(stored: Option<String>) -> Option<Url> {
+    stored.and_then(|url| Url::parse(&url).ok())
+}
+
 /// Appends `error=<code>` to a failure target, keeping its own query.
 pub fn failure_target(url_failure: &Url, code: &str) -> Url {
     let mut target = url_failure.clone();
