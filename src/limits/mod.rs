@@ -54,15 +54,9 @@ pub async fn hit(
         DbBackend::Postgres => upsert("$1", "$2"),
         _ => upsert("?", "?"),
     };
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [key.as_str().into(), window.into()],
-        ))
+    let hits = window_hits(db, sql, &key, window)
         .await?
         .ok_or_else(|| Error::internal("rate limit", "the upsert returned no row"))?;
-    let hits: i64 = row.try_get("", "hits")?;
     if hits > i64::from(rate.count) {
         Err(Error::RateLimited { retry_after })
     } else {
@@ -83,21 +77,26 @@ pub async fn check(
         DbBackend::Postgres => "SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2",
         _ => "SELECT hits FROM rate_limits WHERE key = ? AND window_start = ?",
     };
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [key.as_str().into(), window.into()],
-        ))
-        .await?;
-    let hits: i64 = match row {
-        Some(row) => row.try_get("", "hits")?,
-        None => 0,
-    };
+    let hits = window_hits(db, sql, &key, window).await?.unwrap_or(0);
     if hits >= i64::from(rate.count) {
         Err(Error::RateLimited { retry_after })
     } else {
         Ok(())
+    }
+}
+
+/// Runs `sql` (binding the key and window) and reads the `hits` it returns, if a row.
+async fn window_hits(
+    db: &DatabaseConnection,
+    sql: impl Into<String>,
+    key: &str,
+    window: i64,
+) -> Result<Option<i64>, Error> {
+    let statement =
+        Statement::from_sql_and_values(db.get_database_backend(), sql, [key.into(), window.into()]);
+    match db.query_one_raw(statement).await? {
+        Some(row) => Ok(Some(row.try_get("", "hits")?)),
+        None => Ok(None),
     }
 }
 
