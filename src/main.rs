@@ -53,24 +53,29 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::Print(text) = &command {
-        println!("{text}");
-        return ExitCode::SUCCESS;
-    }
-    let settings = match load(&path) {
-        Ok(settings) => settings,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
-    };
     match command {
-        Command::CheckConfig => {
-            println!("{}: OK", path.display());
+        Command::Print(text) => {
+            println!("{text}");
             ExitCode::SUCCESS
         }
-        Command::Serve | Command::Print(_) => serve(settings).await,
+        Command::CheckConfig => match load(&path) {
+            Ok(_) => {
+                println!("{}: OK", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(message) => refuse(&message),
+        },
+        Command::Serve => match load(&path) {
+            Ok(settings) => serve(settings).await,
+            Err(message) => refuse(&message),
+        },
     }
+}
+
+/// Stops the process with a one-line message: a configuration or start-up that failed.
+fn refuse(message: &str) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::FAILURE
 }
 
 async fn serve(settings: Settings) -> ExitCode {
@@ -80,10 +85,7 @@ async fn serve(settings: Settings) -> ExitCode {
         Path::new("var/secret.key"),
     ) {
         Ok(figment) => figment,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
+        Err(message) => return refuse(&message),
     };
     match doorstep::App::new(settings)
         .figment(figment)
@@ -92,9 +94,6 @@ async fn serve(settings: Settings) -> ExitCode {
         .await
     {
         Ok(_) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("{err}");
-            ExitCode::FAILURE
-        }
+        Err(err) => refuse(&err.to_string()),
     }
 }
