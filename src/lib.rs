@@ -10,7 +10,10 @@ pub mod config;
 pub mod database;
 pub mod entities;
 pub mod error;
+pub mod fields;
+pub mod housekeeping;
 pub mod limits;
+pub mod links;
 pub mod logging;
 pub mod mail;
 pub mod random;
@@ -30,6 +33,7 @@ use sea_orm::DatabaseConnection;
 use accounts::password::PasswordHasher;
 use clock::{Clock, SystemClock};
 use config::Settings;
+use links::Links;
 use mail::{Composer, Mailer, Transport};
 
 /// Everything a request needs, managed by Rocket.
@@ -44,32 +48,9 @@ pub struct Doorstep {
 }
 
 impl Doorstep {
-    /// Links for mails, built from `doorstep.base-url`, never from request headers (a forged
-    /// `Host` must not be able to point a confirmation link elsewhere).
-    pub fn links(&self) -> Links<'_> {
-        Links(&self.settings)
-    }
-}
-
-/// Builds the public URLs that go into mail.
-pub struct Links<'a>(pub &'a Settings);
-
-impl Links<'_> {
-    pub fn signup_confirmation(&self, secret: &str) -> String {
-        format!("{}/auth/signup?confirm={secret}", self.root())
-    }
-
-    pub fn password_reset(&self, secret: &str) -> String {
-        format!("{}/auth/pwreset?confirm={secret}", self.root())
-    }
-
-    pub fn reset_page(&self) -> String {
-        format!("{}/auth/pwreset", self.root())
-    }
-
-    fn root(&self) -> String {
-        let base = self.0.base_url.as_str().trim_end_matches('/');
-        format!("{base}{}", self.0.base_path)
+    /// Links for mail and pages (see `links`).
+    pub fn links(&self) -> Links {
+        Links::new(&self.settings)
     }
 }
 
@@ -145,10 +126,10 @@ impl App {
             }))
             .attach(Template::fairing())
             .attach(headers)
-            .attach(AdHoc::on_liftoff("mail worker", move |rocket| {
+            .attach(AdHoc::on_liftoff("background work", move |rocket| {
                 Box::pin(async move {
                     if run_worker {
-                        start_worker(rocket);
+                        start_background_work(rocket);
                     }
                 })
             }))
@@ -185,7 +166,8 @@ impl App {
     }
 }
 
-fn start_worker(rocket: &Rocket<rocket::Orbit>) {
+/// The mail worker and the hourly sweep, each its own task, until shutdown.
+fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
     let Some(app) = rocket.state::<Doorstep>() else {
         return;
     };
@@ -197,4 +179,9 @@ fn start_worker(rocket: &Rocket<rocket::Orbit>) {
         wake: app.mail.woken(),
     };
     tokio::spawn(worker.run(rocket.shutdown()));
+    tokio::spawn(housekeeping::run(
+        app.db.clone(),
+        app.clock.clone(),
+        rocket.shutdown(),
+    ));
 }

@@ -14,7 +14,6 @@ use super::email::Address;
 use super::password::check_password;
 use super::policy::{permitted_redirect, stored_url};
 use super::session::{end_all_sessions, find_account};
-use super::signup::text;
 use super::token::{self, Purpose, Redeemed};
 use crate::Doorstep;
 use crate::captcha::CaptchaFields;
@@ -26,13 +25,13 @@ use crate::mail::{Recipient, outbox};
 /// The reset request, form or JSON alike (`password` only in the two-step variant).
 #[derive(Debug, Default, Deserialize)]
 pub struct ResetRequestForm {
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlfailure: String,
     #[serde(flatten)]
     pub captcha: CaptchaFields,
@@ -41,9 +40,9 @@ pub struct ResetRequestForm {
 /// The new-password form: the link's token, and the password (unless two-step).
 #[derive(Debug, Default, Deserialize)]
 pub struct NewPasswordForm {
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
 }
 

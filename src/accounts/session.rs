@@ -11,21 +11,20 @@ use url::Url;
 
 use super::email::Address;
 use super::policy::permitted_redirect;
-use super::signup::text;
-use super::token::digest;
 use crate::Doorstep;
 use crate::entities::{account, session};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
+use crate::random::digest;
 
 /// The sign-in fields, form or JSON alike.
 #[derive(Debug, Default, Deserialize)]
 pub struct SignInForm {
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
 }
 

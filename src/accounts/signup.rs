@@ -21,25 +21,20 @@ use crate::mail::{Recipient, outbox};
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
 #[derive(Debug, Default, Deserialize)]
 pub struct SignUpForm {
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub firstname: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub lastname: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
-    #[serde(default, deserialize_with = "text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlfailure: String,
     #[serde(flatten)]
     pub captcha: CaptchaFields,
-}
-
-/// A text field where JSON `null` means the same as leaving it out.
-pub(crate) fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// What the person is told: the same whether or not the address already has an account.

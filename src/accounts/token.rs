@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use sha2::{Digest, Sha256};
 
 use crate::entities::one_time_token::{self, Column, Entity as Tokens};
+use crate::random::digest;
 
 /// What a token may be used for; a token of one purpose never works for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,12 +49,6 @@ pub fn issue(
         ..Default::default()
     };
     Issued { secret, row }
-}
-
-/// The stored form of a token.
-pub fn digest(secret: &str) -> String {
-    let hash = Sha256::digest(secret.as_bytes());
-    hash.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// What became of an attempt to use a token.

@@ -22,12 +22,12 @@ pub struct CaptchaFields {
         alias = "grecaptcharesponse",
         alias = "h-captcha-response",
         alias = "cf-turnstile-response",
-        deserialize_with = "crate::accounts::signup::text"
+        deserialize_with = "crate::fields::text"
     )]
     pub response: String,
-    #[serde(default, deserialize_with = "crate::accounts::signup::text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub captcha_id: String,
-    #[serde(default, deserialize_with = "crate::accounts::signup::text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     pub captcha_answer: String,
 }
 

@@ -104,7 +104,7 @@ fn stored_key(key: &str) -> String {
     if key.len() <= LONGEST_KEY {
         key.to_owned()
     } else {
-        format!("sha256:{}", crate::accounts::token::digest(key))
+        format!("sha256:{}", crate::random::digest(key))
     }
 }
 
@@ -191,20 +191,21 @@ fn sign_in_keys(client: &ClientAddress, email_key: &str) -> (String, String) {
 }
 
 /// Deletes counters whose window ended long ago.
-pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), sea_orm::DbErr> {
+pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
     // The longest configurable period is 7 days.
     let before = now.timestamp() - 8 * 86_400;
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_start < $1",
         _ => "DELETE FROM rate_limits WHERE window_start < ?",
     };
-    db.execute_raw(Statement::from_sql_and_values(
-        db.get_database_backend(),
-        sql,
-        [before.into()],
-    ))
-    .await?;
-    Ok(())
+    let deleted = db
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [before.into()],
+        ))
+        .await?;
+    Ok(deleted.rows_affected())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 use super::{Letter, Recipient};
 use crate::config::Settings;
 use crate::error::Error;
+use crate::links::Links;
 
 /// The mails doorstep sends, each a folder below `email/`.
 const MESSAGES: [&str; 4] = [
@@ -81,7 +82,7 @@ impl Composer {
                 template: settings.reset.template.clone(),
             },
             reset_page: if settings.reset.enabled {
-                crate::Links(settings).reset_page()
+                Links::new(settings).reset_page()
             } else {
                 String::new()
             },

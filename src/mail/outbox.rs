@@ -175,6 +175,22 @@ async fn mark_failed(
     Ok(())
 }
 
+/// Forgets delivered or abandoned letters `kept` after they went (their bodies are already
+/// blank); they stay that long for the record.
+pub async fn sweep(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    kept: Duration,
+) -> Result<u64, DbErr> {
+    use sea_orm::ExprTrait as _;
+    let cutoff = now - kept;
+    let deleted = Outbox::delete_many()
+        .filter(Column::SentAt.lt(cutoff).or(Column::GaveUpAt.lt(cutoff)))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 /// 2 s, 4 s, 8 s … up to 10 minutes: the first retries come within seconds, so a relay that
 /// blinks costs little delay, and a long outage is not hammered.
 pub fn backoff(attempts: i32) -> Duration {

@@ -1,4 +1,4 @@
-//! The background worker that empties the outbox and sweeps expired records.
+//! The background worker that empties the outbox.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,13 +9,11 @@ use tokio::sync::Notify;
 
 use super::Transport;
 use super::outbox::{BATCH, deliver_due};
-use crate::accounts::sweep::sweep;
 use crate::clock::Clock;
 
 /// How often the outbox is looked at without being woken (letters queued by other instances,
 /// retries coming due).
 const POLL: Duration = Duration::from_secs(1);
-const SWEEP_EVERY: u32 = 3600;
 
 /// Everything the worker needs, owned, so it can run as its own task.
 pub struct Worker {
@@ -30,9 +28,7 @@ impl Worker {
     /// Runs until `stop` resolves.
     pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
         tokio::pin!(stop);
-        let mut rounds: u32 = 0;
         loop {
-            let now = self.clock.now();
             match deliver_due(
                 &self.db,
                 &self.transport,
@@ -46,15 +42,6 @@ impl Worker {
                 Ok(_) => {}
                 Err(err) => log::error!(target: "doorstep::mail", "outbox: {err}"),
             }
-            if rounds.is_multiple_of(SWEEP_EVERY) {
-                if let Err(err) = sweep(&self.db, now).await {
-                    log::error!("sweeping expired sign-ups: {err}");
-                }
-                if let Err(err) = crate::limits::sweep(&self.db, now).await {
-                    log::error!("sweeping rate-limit counters: {err}");
-                }
-            }
-            rounds = rounds.wrapping_add(1);
             tokio::select! {
                 _ = &mut stop => return,
                 _ = self.wake.notified() => {}

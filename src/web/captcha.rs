@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use super::negotiate::Failed;
 use crate::Doorstep;
 use crate::captcha::image;
-use crate::config::Settings;
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 
@@ -39,14 +38,8 @@ pub async fn new_challenge(app: &Doorstep) -> Result<Value, Error> {
     let challenge = image::issue(&app.db, app.clock.now()).await?;
     Ok(json!({
         "id": challenge.id,
-        "image": image_url(&app.settings, &challenge.id),
+        "image": app.links().captcha_image(&challenge.id),
     }))
-}
-
-/// Where a challenge's picture is served, built from `doorstep.base-url` like every link.
-pub fn image_url(settings: &Settings, id: &str) -> String {
-    let base = settings.base_url.as_str().trim_end_matches('/');
-    format!("{base}{}/auth/captcha/{id}.png", settings.base_path)
 }
 
 /// A PNG that no cache keeps: a challenge is good for one try.

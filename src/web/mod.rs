@@ -58,7 +58,7 @@ fn link_failed(failed: ConfirmFailed) -> Result<Reply, Failed> {
 /// The front door leads to sign-up.
 #[rocket::get("/")]
 fn index(app: &State<Doorstep>) -> Reply {
-    Reply::see_other(format!("{}/auth/signup", app.settings.base_path))
+    Reply::see_other(app.links().signup_page())
 }
 
 /// 200 while the database answers, for load balancers and orchestrators.

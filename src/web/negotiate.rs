@@ -265,7 +265,7 @@ fn captcha_context(app: &Doorstep) -> Value {
         let id = crate::random::url_token();
         captcha["image"] = json!({
             "id": id,
-            "url": format!("{}/auth/captcha/{id}.png", app.settings.base_path),
+            "url": app.links().captcha_image_path(&id),
         });
     }
     captcha

@@ -36,7 +36,7 @@ pub async fn sign_in(
     start_session(jar, app, signed_in.secret);
     let next = match signed_in.url_success {
         Some(url) => url.to_string(),
-        None => format!("{}/auth/me", app.settings.base_path),
+        None => app.links().account_page(),
     };
     Ok(Reply::page(
         "account",
@@ -56,7 +56,7 @@ pub async fn sign_out(app: &State<Doorstep>, jar: &CookieJar<'_>) -> Result<Repl
     }
     end_session(jar, app);
     Ok(Reply::page("login", json!({ "status": "signed_out" }))
-        .browsers_see_other(format!("{}/auth/login", app.settings.base_path)))
+        .browsers_see_other(app.links().login_page()))
 }
 
 /// The signed-in account.

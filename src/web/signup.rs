@@ -54,7 +54,7 @@ pub async fn sign_up(
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
-    #[serde(default, deserialize_with = "crate::accounts::signup::text")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
     token: String,
 }
 

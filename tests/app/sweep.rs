@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use doorstep::accounts::sweep::sweep;
 use doorstep::clock::Clock as _;
+use doorstep::housekeeping::sweep;
 use serde_json::json;
 
 use crate::support::TestApp;

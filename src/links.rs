@@ -1,0 +1,142 @@
+//! Every URL doorstep hands out, built in one place from `doorstep.base-url` and
+//! `doorstep.base-path`.
+//!
+//! Links that leave the server (in mail, in JSON for other origins) are absolute and built from
+//! `base-url`, never from request headers: a forged `Host` must not be able to point a
+//! confirmation link elsewhere. Links within the site's own pages are paths under `base-path`.
+
+use serde::Serialize;
+
+use crate::config::Settings;
+
+const SIGNUP: &str = "/auth/signup";
+const SIGNUP_CONFIRM: &str = "/auth/signup/confirm";
+const PASSWORD_RESET: &str = "/auth/pwreset";
+const PASSWORD_RESET_CONFIRM: &str = "/auth/pwreset/confirm";
+const LOGIN: &str = "/auth/login";
+const LOGOUT: &str = "/auth/logout";
+const ACCOUNT: &str = "/auth/me";
+const CAPTCHA: &str = "/auth/captcha";
+const STYLESHEET: &str = "/static/doorstep.css";
+
+/// Builds doorstep's URLs.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// `base-url` without a trailing slash, then `base-path`: the prefix of absolute links.
+    root: String,
+    /// `""` or `/x/y`: the prefix of paths within the site.
+    base_path: String,
+}
+
+impl Links {
+    pub fn new(settings: &Settings) -> Links {
+        let base = settings.base_url.as_str().trim_end_matches('/');
+        Links {
+            root: format!("{base}{}", settings.base_path),
+            base_path: settings.base_path.clone(),
+        }
+    }
+
+    /// The link in a sign-up mail.
+    pub fn signup_confirmation(&self, secret: &str) -> String {
+        format!("{}{SIGNUP}?confirm={secret}", self.root)
+    }
+
+    /// The link in a reset mail.
+    pub fn password_reset(&self, secret: &str) -> String {
+        format!("{}{PASSWORD_RESET}?confirm={secret}", self.root)
+    }
+
+    /// Where a person who forgot their password starts over, for mail.
+    pub fn reset_page(&self) -> String {
+        format!("{}{PASSWORD_RESET}", self.root)
+    }
+
+    /// A picture challenge's PNG, absolute: front-ends on other origins load it.
+    pub fn captcha_image(&self, id: &str) -> String {
+        format!("{}{}", self.root, captcha_png(id))
+    }
+
+    /// A picture challenge's PNG, for the site's own pages.
+    pub fn captcha_image_path(&self, id: &str) -> String {
+        format!("{}{}", self.base_path, captcha_png(id))
+    }
+
+    /// Where the front door leads.
+    pub fn signup_page(&self) -> String {
+        self.path(SIGNUP)
+    }
+
+    /// Where a browser goes after signing in without a `urlsuccess`.
+    pub fn account_page(&self) -> String {
+        self.path(ACCOUNT)
+    }
+
+    /// Where a browser goes after signing out.
+    pub fn login_page(&self) -> String {
+        self.path(LOGIN)
+    }
+
+    /// The paths the site's pages link to and post to.
+    pub fn pages(&self) -> PageLinks {
+        PageLinks {
+            signup: self.path(SIGNUP),
+            signup_confirm: self.path(SIGNUP_CONFIRM),
+            password_reset: self.path(PASSWORD_RESET),
+            password_reset_confirm: self.path(PASSWORD_RESET_CONFIRM),
+            login: self.path(LOGIN),
+            logout: self.path(LOGOUT),
+            account: self.path(ACCOUNT),
+            stylesheet: self.path(STYLESHEET),
+        }
+    }
+
+    fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+}
+
+fn captcha_png(id: &str) -> String {
+    format!("{CAPTCHA}/{id}.png")
+}
+
+/// The site's own paths, as the templates use them (`{{ links.login }}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLinks {
+    pub signup: String,
+    pub signup_confirm: String,
+    pub password_reset: String,
+    pub password_reset_confirm: String,
+    pub login: String,
+    pub logout: String,
+    pub account: String,
+    pub stylesheet: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_links_come_from_base_url_and_paths_from_base_path() {
+        let mut settings = Settings::defaults();
+        settings.base_url = url::Url::parse("https://id.example/").unwrap();
+        settings.base_path = "/store".into();
+        let links = Links::new(&settings);
+        assert_eq!(
+            links.signup_confirmation("T"),
+            "https://id.example/store/auth/signup?confirm=T"
+        );
+        assert_eq!(
+            links.password_reset("T"),
+            "https://id.example/store/auth/pwreset?confirm=T"
+        );
+        assert_eq!(
+            links.captcha_image("i"),
+            "https://id.example/store/auth/captcha/i.png"
+        );
+        assert_eq!(links.captcha_image_path("i"), "/store/auth/captcha/i.png");
+        assert_eq!(links.pages().logout, "/store/auth/logout");
+        assert_eq!(links.pages().stylesheet, "/store/static/doorstep.css");
+    }
+}
