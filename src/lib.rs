@@ -1,6 +1,7 @@
 //! doorstep: self-service account registration.
 //!
 //! `App` is the one wiring point: `main` and the tests build the same Rocket with it.
+//! ARCHITECTURE.md maps the layers.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod accounts;
@@ -28,31 +29,12 @@ use rocket::figment::Figment;
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
 use rocket_dyn_templates::Template;
-use sea_orm::DatabaseConnection;
 
 use accounts::password::PasswordHasher;
 use clock::{Clock, SystemClock};
 use config::Settings;
-use links::Links;
 use mail::{Composer, Mailer, Transport};
-
-/// Everything a request needs, managed by Rocket.
-pub struct Doorstep {
-    pub settings: Arc<Settings>,
-    pub db: DatabaseConnection,
-    pub captcha: captcha::Captchas,
-    pub clock: Arc<dyn Clock>,
-    pub hasher: PasswordHasher,
-    pub mail: Mailer,
-    pub transport: Transport,
-}
-
-impl Doorstep {
-    /// Links for mail and pages (see `links`).
-    pub fn links(&self) -> Links {
-        Links::new(&self.settings)
-    }
-}
+pub use web::Doorstep;
 
 /// Assembles a doorstep server from settings; the parts tests replace have setters.
 pub struct App {
@@ -152,15 +134,19 @@ impl App {
         let captcha = captcha::Captchas::from_settings(&self.settings.captcha)?;
         let db = database::connect(&self.settings.database_url).await?;
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
-        Ok(Doorstep {
-            settings: Arc::new(self.settings),
+        let hasher = self
+            .hasher
+            .unwrap_or_else(|| PasswordHasher::new(workers, workers * 16));
+        let accounts = accounts::Context::new(
             db,
+            Arc::new(self.settings),
+            hasher,
+            Mailer::new(composer),
             captcha,
+        );
+        Ok(Doorstep {
+            accounts,
             clock: self.clock,
-            hasher: self
-                .hasher
-                .unwrap_or_else(|| PasswordHasher::new(workers, workers * 16)),
-            mail: Mailer::new(composer),
             transport,
         })
     }
@@ -172,15 +158,15 @@ fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
         return;
     };
     let worker = mail::worker::Worker {
-        db: app.db.clone(),
+        db: app.accounts.db.clone(),
         transport: app.transport.clone(),
-        from: app.settings.email.from.clone(),
+        from: app.settings().email.from.clone(),
         clock: app.clock.clone(),
-        wake: app.mail.woken(),
+        wake: app.accounts.mail.woken(),
     };
     tokio::spawn(worker.run(rocket.shutdown()));
     tokio::spawn(housekeeping::run(
-        app.db.clone(),
+        app.accounts.db.clone(),
         app.clock.clone(),
         rocket.shutdown(),
     ));

@@ -8,9 +8,10 @@ use sea_orm::{
 };
 use url::Url;
 
+use super::Context;
+use super::link::LinkFailed;
 use super::policy::stored_url;
 use super::token::{self, Purpose, Redeemed};
-use crate::Doorstep;
 use crate::entities::{account, pending_signup};
 use crate::error::Error;
 
@@ -22,51 +23,29 @@ pub struct Confirmed {
     pub url_success: Option<Url>,
 }
 
-/// A refused confirmation, with the failure target when the token was known.
-#[derive(Debug)]
-pub struct ConfirmFailed {
-    pub error: Error,
-    pub url_failure: Option<Url>,
-}
-
-impl From<Error> for ConfirmFailed {
-    fn from(error: Error) -> Self {
-        ConfirmFailed {
-            error,
-            url_failure: None,
-        }
-    }
-}
-
-impl From<DbErr> for ConfirmFailed {
-    fn from(err: DbErr) -> Self {
-        Error::from(err).into()
-    }
-}
-
 /// Confirms a sign-up by its link secret and creates the account.
 ///
 /// Redeeming is one atomic update, so of several racing confirmations one creates the account;
 /// the others, and any later click on the same link, see the same success.
 pub async fn confirm_email(
-    app: &Doorstep,
+    ctx: &Context,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Confirmed, ConfirmFailed> {
-    if !app.settings.signup.enabled {
+) -> Result<Confirmed, LinkFailed> {
+    if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled.into());
     }
-    let txn = app.db.begin().await?;
+    let txn = ctx.db.begin().await?;
     let outcome = match token::redeem(&txn, secret, Purpose::Signup, now).await? {
-        Redeemed::Fresh(token) => match pending(&txn, token.subject_id).await? {
+        Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
             Some(pending) => create_account(&txn, pending, now).await.map_err(Into::into),
             None => Err(Error::TokenInvalid.into()),
         },
-        Redeemed::AlreadyUsed(token) => match pending(&txn, token.subject_id).await? {
+        Redeemed::Earlier(token) => match pending(&txn, token.subject_id).await? {
             Some(pending) if pending.account_id.is_some() => Ok(confirmed(pending)),
             _ => Err(Error::TokenInvalid.into()),
         },
-        Redeemed::Expired(token) => Err(ConfirmFailed {
+        Redeemed::Expired(token) => Err(LinkFailed {
             error: Error::TokenExpired,
             url_failure: pending(&txn, token.subject_id)
                 .await?
@@ -75,7 +54,7 @@ pub async fn confirm_email(
         Redeemed::Unknown => Err(Error::TokenInvalid.into()),
     };
     // A failure of ours must not use up the link: dropping the transaction rolls back.
-    if let Err(ConfirmFailed {
+    if let Err(LinkFailed {
         error: Error::Internal,
         ..
     }) = outcome

@@ -1,8 +1,11 @@
-//! The rules of registration, in plain Rust: no Rocket types, `now` passed in.
+//! The rules of registration, in plain Rust: no Rocket types, `now` passed in, and a
+//! [`Context`] holding only what the rules touch.
 
 mod argon2id;
 pub mod confirm;
+mod context;
 pub mod email;
+mod link;
 pub mod password;
 pub mod password_reset;
 pub mod policy;
@@ -11,5 +14,10 @@ pub mod signup;
 pub mod sweep;
 pub mod token;
 
-pub use confirm::{ConfirmFailed, Confirmed, confirm_email};
+#[cfg(test)]
+mod tests;
+
+pub use confirm::{Confirmed, confirm_email};
+pub use context::Context;
+pub use link::LinkFailed;
 pub use signup::{SignUpForm, SignedUp, sign_up};

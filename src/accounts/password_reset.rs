@@ -3,20 +3,21 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::Deserialize;
 use url::Url;
 
-use super::confirm::ConfirmFailed;
+use super::Context;
 use super::email::Address;
+use super::link::LinkFailed;
 use super::password::check_password;
 use super::policy::{permitted_redirect, stored_url};
 use super::session::{end_all_sessions, find_account};
-use super::token::{self, Purpose, Redeemed};
-use crate::Doorstep;
+use super::token::{self, Lookup, Purpose, Redeemed};
 use crate::captcha::CaptchaFields;
+use crate::config::Settings;
 use crate::entities::{account, password_reset};
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
@@ -53,6 +54,41 @@ pub struct PasswordChanged {
     pub url_success: Option<Url>,
 }
 
+/// A reset request that passed every check of its own fields.
+struct ResetRequest {
+    address: Address,
+    url_success: Option<Url>,
+    url_failure: Option<Url>,
+    /// The two-step variant's new password, in clear until it is hashed.
+    staged_password: Option<String>,
+}
+
+impl ResetRequest {
+    fn check(settings: &Settings, form: &ResetRequestForm) -> Result<ResetRequest, Error> {
+        let address =
+            Address::parse(&form.email).map_err(|reason| Error::invalid("email", reason))?;
+        let rules = &settings.permitted_redirects;
+        let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
+        let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
+        let staged_password = if settings.reset.two_step {
+            if form.password.trim().is_empty() {
+                return Err(Error::invalid("password", "required"));
+            }
+            // Only what the request itself says: names would tell whether the account exists.
+            check_password(&settings.password, &form.password, &[address.local()])?;
+            Some(form.password.clone())
+        } else {
+            None
+        };
+        Ok(ResetRequest {
+            address,
+            url_success,
+            url_failure,
+            staged_password,
+        })
+    }
+}
+
 /// Asks for a reset link.
 ///
 /// The reply, and the work done before it, are the same whether or not the address has an
@@ -60,188 +96,212 @@ pub struct PasswordChanged {
 /// in the two-step variant the password is hashed either way. Only a real account's owner
 /// gets a mail.
 pub async fn request_reset(
-    app: &Doorstep,
+    ctx: &Context,
     form: ResetRequestForm,
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let settings = &app.settings;
+    let settings = &ctx.settings;
     if !settings.reset.enabled {
         return Err(Error::PasswordResetDisabled);
     }
-    let address = Address::parse(&form.email).map_err(|reason| Error::invalid("email", reason))?;
-    let rules = &settings.permitted_redirects;
-    let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
-    let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
-    let staged = if settings.reset.two_step {
-        if form.password.trim().is_empty() {
-            return Err(Error::invalid("password", "required"));
-        }
-        // Only what the request itself says: names would tell whether the account exists.
-        check_password(&settings.password, &form.password, &[address.local()])?;
-        Some(form.password.clone())
-    } else {
-        None
-    };
-    limits::allow_client(&app.db, &settings.limits, client, now).await?;
-    app.captcha
-        .check(&app.db, &form.captcha, client.0, now)
+    let mut request = ResetRequest::check(settings, &form)?;
+    limits::allow_client(&ctx.db, &settings.limits, client, now).await?;
+    ctx.captcha
+        .check(&ctx.db, &form.captcha, client.0, now)
         .await?;
-    let staged = match staged {
-        Some(password) => Some(app.hasher.hash(password).await?),
+    let staged_hash = match request.staged_password.take() {
+        Some(password) => Some(ctx.hasher.hash(password).await?),
         None => None,
     };
     // Counted per address typed, known or not, so a refusal says nothing about accounts.
-    limits::allow_mail_to(&app.db, &settings.limits, &address.key(), now).await?;
+    limits::allow_mail_to(&ctx.db, &settings.limits, &request.address.key(), now).await?;
 
-    let txn = app.db.begin().await?;
-    let account = find_account(&txn, &address).await?;
-    let expires_at = now + settings.reset.ttl;
-    let request = password_reset::ActiveModel {
-        email_key: Set(address.key()),
+    let txn = ctx.db.begin().await?;
+    store_request(&txn, ctx, &request, staged_hash, now).await?;
+    txn.commit().await?;
+    ctx.mail.wake();
+    Ok(())
+}
+
+/// Records the request and its link, and queues the mail when the address has an account.
+///
+/// The same work either way, but for the one insert that queues the mail: the reply's timing
+/// must not tell whether the address has an account. A token for a request without an account
+/// never resets anything.
+async fn store_request(
+    txn: &DatabaseTransaction,
+    ctx: &Context,
+    request: &ResetRequest,
+    staged_hash: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let account = find_account(txn, &request.address).await?;
+    let expires_at = now + ctx.settings.reset.ttl;
+    let row = password_reset::ActiveModel {
+        email_key: Set(request.address.key()),
         account_id: Set(account.as_ref().map(|account| account.id)),
-        password_hash: Set(staged),
-        url_success: Set(url_success.as_ref().map(Url::to_string)),
-        url_failure: Set(url_failure.as_ref().map(Url::to_string)),
+        password_hash: Set(staged_hash),
+        url_success: Set(request.url_success.as_ref().map(Url::to_string)),
+        url_failure: Set(request.url_failure.as_ref().map(Url::to_string)),
         created_at: Set(now),
         expires_at: Set(expires_at),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    // The same work either way, but for the one insert that queues the mail: the reply's
-    // timing must not tell whether the address has an account. A token for a request without
-    // an account never resets anything.
-    let issued = token::issue(Purpose::PasswordReset, request.id, now, expires_at);
-    issued.row.insert(&txn).await?;
+    let issued = token::issue(Purpose::PasswordReset, row.id, now, expires_at);
+    issued.row.insert(txn).await?;
     let to = match &account {
         Some(account) => Recipient::new(&account.email, &account.first_name, &account.last_name),
-        None => Recipient::new(&address.as_stored(), "", ""),
+        None => Recipient::new(&request.address.as_stored(), "", ""),
     };
-    let link = app.links().password_reset(&issued.secret);
-    let letter = app.mail.composer.password_reset(&to, &link, now)?;
+    let link = ctx.links.password_reset(&issued.secret);
+    let letter = ctx.mail.composer.password_reset(&to, &link, now)?;
     if account.is_some() {
-        outbox::enqueue(&txn, &letter, now).await?;
+        outbox::enqueue(txn, &letter, now).await?;
     }
-    txn.commit().await?;
-    app.mail.wake();
     Ok(())
 }
 
 /// What the link of a reset mail leads to, checked without using it (mail scanners open
 /// links, and opening one must change nothing).
 pub async fn check_reset_link(
-    app: &Doorstep,
+    ctx: &Context,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<(), ConfirmFailed> {
-    if !app.settings.reset.enabled {
+) -> Result<(), LinkFailed> {
+    if !ctx.settings.reset.enabled {
         return Err(Error::PasswordResetDisabled.into());
     }
-    usable_request(
-        app,
-        token::inspect(&app.db, secret, Purpose::PasswordReset, now).await?,
-    )
-    .await
-    .map(drop)
+    let lookup = token::inspect(&ctx.db, secret, Purpose::PasswordReset, now).await?;
+    usable_request(&ctx.db, lookup).await.map(drop)
 }
 
 /// Sets the new password: ends every session of the account, withdraws its other reset links
 /// and tells its owner by mail.
 pub async fn reset_password(
-    app: &Doorstep,
+    ctx: &Context,
     form: NewPasswordForm,
     now: DateTime<Utc>,
-) -> Result<PasswordChanged, ConfirmFailed> {
-    let settings = &app.settings;
-    if !settings.reset.enabled {
+) -> Result<PasswordChanged, LinkFailed> {
+    if !ctx.settings.reset.enabled {
         return Err(Error::PasswordResetDisabled.into());
     }
-    let inspected = token::inspect(&app.db, &form.token, Purpose::PasswordReset, now).await?;
-    let (request, account) = usable_request(app, inspected).await?;
+    let lookup = token::inspect(&ctx.db, &form.token, Purpose::PasswordReset, now).await?;
+    let (request, account) = usable_request(&ctx.db, lookup).await?;
     // A weak password must not use up the link: check and hash before redeeming.
-    let password_hash = match request.password_hash.clone() {
-        Some(staged) if settings.reset.two_step => staged,
-        _ => {
-            if form.password.trim().is_empty() {
-                return Err(Error::invalid("password", "required").into());
-            }
-            let local = account
-                .email
-                .rsplit_once('@')
-                .map_or("", |(local, _)| local);
-            let personal = [
-                local,
-                account.first_name.as_str(),
-                account.last_name.as_str(),
-            ];
-            check_password(&settings.password, &form.password, &personal)?;
-            app.hasher.hash(form.password).await?
-        }
-    };
+    let password_hash = new_password_hash(ctx, &request, &account, form.password).await?;
 
-    let txn = app.db.begin().await?;
-    let Redeemed::Fresh(_) = token::redeem(&txn, &form.token, Purpose::PasswordReset, now).await?
+    let txn = ctx.db.begin().await?;
+    let Redeemed::JustNow(_) =
+        token::redeem(&txn, &form.token, Purpose::PasswordReset, now).await?
     else {
         return Err(Error::TokenInvalid.into()); // another request used it a moment ago
     };
-    let mut changed: account::ActiveModel = account.clone().into();
-    changed.password_hash = Set(password_hash);
-    changed.update(&txn).await?;
-    end_all_sessions(&txn, account.id).await?;
-    let requests: Vec<i64> = password_reset::Entity::find()
-        .select_only()
-        .column(password_reset::Column::Id)
-        .filter(password_reset::Column::AccountId.eq(account.id))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    token::revoke(&txn, Purpose::PasswordReset, requests.clone()).await?;
-    // Staged passwords of other requests must not linger.
-    password_reset::Entity::update_many()
-        .col_expr(
-            password_reset::Column::PasswordHash,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(password_reset::Column::Id.is_in(requests))
-        .exec(&txn)
-        .await?;
-    let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
-    let letter = app.mail.composer.password_changed(&to, now)?;
-    outbox::enqueue(&txn, &letter, now).await?;
+    apply_new_password(&txn, ctx, &account, password_hash, now).await?;
     txn.commit().await?;
-    app.mail.wake();
+    ctx.mail.wake();
     Ok(PasswordChanged {
         email: account.email,
         url_success: stored_url(request.url_success),
     })
 }
 
+/// The hash to store: the two-step variant's staged one, or the checked new password's.
+async fn new_password_hash(
+    ctx: &Context,
+    request: &password_reset::Model,
+    account: &account::Model,
+    password: String,
+) -> Result<String, Error> {
+    if let Some(staged) = &request.password_hash
+        && ctx.settings.reset.two_step
+    {
+        return Ok(staged.clone());
+    }
+    if password.trim().is_empty() {
+        return Err(Error::invalid("password", "required"));
+    }
+    let local = account
+        .email
+        .rsplit_once('@')
+        .map_or("", |(local, _)| local);
+    let personal = [
+        local,
+        account.first_name.as_str(),
+        account.last_name.as_str(),
+    ];
+    check_password(&ctx.settings.password, &password, &personal)?;
+    ctx.hasher.hash(password).await
+}
+
+/// Stores the new hash, ends every session, withdraws every reset link of the account (with
+/// any staged password) and queues the "password changed" notice.
+async fn apply_new_password(
+    txn: &DatabaseTransaction,
+    ctx: &Context,
+    account: &account::Model,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let mut changed: account::ActiveModel = account.clone().into();
+    changed.password_hash = Set(password_hash);
+    changed.update(txn).await?;
+    end_all_sessions(txn, account.id).await?;
+    withdraw_reset_links(txn, account.id).await?;
+    let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
+    let letter = ctx.mail.composer.password_changed(&to, now)?;
+    outbox::enqueue(txn, &letter, now).await?;
+    Ok(())
+}
+
+/// Every reset link of the account goes, and staged passwords of other requests must not linger.
+async fn withdraw_reset_links(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), Error> {
+    let requests: Vec<i64> = password_reset::Entity::find()
+        .select_only()
+        .column(password_reset::Column::Id)
+        .filter(password_reset::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    token::revoke(conn, Purpose::PasswordReset, requests.clone()).await?;
+    password_reset::Entity::update_many()
+        .col_expr(
+            password_reset::Column::PasswordHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(password_reset::Column::Id.is_in(requests))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// The request and account behind a token that works now, or why it does not.
 async fn usable_request(
-    app: &Doorstep,
-    inspected: Redeemed,
-) -> Result<(password_reset::Model, account::Model), ConfirmFailed> {
-    let token = match inspected {
-        Redeemed::Fresh(token) => token,
-        Redeemed::Expired(token) => {
+    db: &DatabaseConnection,
+    lookup: Lookup,
+) -> Result<(password_reset::Model, account::Model), LinkFailed> {
+    let token = match lookup {
+        Lookup::Usable(token) => token,
+        Lookup::Expired(token) => {
             let request = password_reset::Entity::find_by_id(token.subject_id)
-                .one(&app.db)
+                .one(db)
                 .await?;
-            return Err(ConfirmFailed {
+            return Err(LinkFailed {
                 error: Error::TokenExpired,
                 url_failure: stored_url(request.and_then(|request| request.url_failure)),
             });
         }
-        Redeemed::AlreadyUsed(_) | Redeemed::Unknown => return Err(Error::TokenInvalid.into()),
+        Lookup::Used(_) | Lookup::Unknown => return Err(Error::TokenInvalid.into()),
     };
     let request = password_reset::Entity::find_by_id(token.subject_id)
-        .one(&app.db)
+        .one(db)
         .await?
         .ok_or(Error::TokenInvalid)?;
     let account_id = request.account_id.ok_or(Error::TokenInvalid)?;
     let account = account::Entity::find_by_id(account_id)
-        .one(&app.db)
+        .one(db)
         .await?
         .ok_or(Error::TokenInvalid)?;
     Ok((request, account))

@@ -3,15 +3,15 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter,
 };
 use serde::Deserialize;
 use url::Url;
 
+use super::Context;
 use super::email::Address;
 use super::policy::permitted_redirect;
-use crate::Doorstep;
 use crate::entities::{account, session};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
@@ -29,7 +29,7 @@ pub struct SignInForm {
 }
 
 /// A new session: the secret for the cookie, whose account, and where to go next.
-pub struct SignedIn {
+pub struct NewSession {
     pub secret: String,
     pub account: account::Model,
     pub url_success: Option<Url>,
@@ -40,11 +40,11 @@ pub struct SignedIn {
 /// A wrong password and an unknown address get the same `invalid_credentials`, after the same
 /// work: an unknown address is verified against a dummy hash.
 pub async fn sign_in(
-    app: &Doorstep,
+    ctx: &Context,
     form: SignInForm,
     client: &ClientAddress,
     now: DateTime<Utc>,
-) -> Result<SignedIn, Error> {
+) -> Result<NewSession, Error> {
     let mut missing = FieldErrors::new();
     if form.email.trim().is_empty() {
         missing.insert("email", "required");
@@ -56,7 +56,7 @@ pub async fn sign_in(
         return Err(Error::InvalidRequest(missing));
     }
     let url_success = permitted_redirect(
-        &app.settings.permitted_redirects,
+        &ctx.settings.permitted_redirects,
         "urlsuccess",
         &form.urlsuccess,
     )?;
@@ -65,21 +65,21 @@ pub async fn sign_in(
         Ok(address) => address.key(),
         Err(_) => form.email.trim().to_lowercase(),
     };
-    limits::allow_sign_in(&app.db, &app.settings.limits, client, &typed, now).await?;
+    limits::allow_sign_in(&ctx.db, &ctx.settings.limits, client, &typed, now).await?;
     let account = match &address {
-        Ok(address) => find_account(&app.db, address).await?,
+        Ok(address) => find_account(&ctx.db, address).await?,
         Err(_) => None,
     };
     let verified = match &account {
         Some(account) => {
-            app.hasher
+            ctx.hasher
                 .verify(form.password, account.password_hash.clone())
                 .await?
         }
-        None => app.hasher.verify_nobody(form.password).await?,
+        None => ctx.hasher.verify_nobody(form.password).await?,
     };
     let (true, Some(account)) = (verified, account) else {
-        limits::sign_in_failed(&app.db, client, &typed, now).await?;
+        limits::sign_in_failed(&ctx.db, client, &typed, now).await?;
         return Err(Error::InvalidCredentials);
     };
     let secret = crate::random::url_token();
@@ -87,12 +87,12 @@ pub async fn sign_in(
         token_hash: Set(digest(&secret)),
         account_id: Set(account.id),
         created_at: Set(now),
-        expires_at: Set(now + app.settings.session_ttl),
+        expires_at: Set(now + ctx.settings.session_ttl),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(&ctx.db)
     .await?;
-    Ok(SignedIn {
+    Ok(NewSession {
         secret,
         account,
         url_success,
@@ -101,28 +101,28 @@ pub async fn sign_in(
 
 /// The account a session cookie's secret belongs to, while the session lasts.
 pub async fn signed_in_account(
-    app: &Doorstep,
+    db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<account::Model>, Error> {
     let session = session::Entity::find()
         .filter(session::Column::TokenHash.eq(digest(secret)))
         .filter(session::Column::ExpiresAt.gt(now))
-        .one(&app.db)
+        .one(db)
         .await?;
     match session {
         Some(session) => Ok(account::Entity::find_by_id(session.account_id)
-            .one(&app.db)
+            .one(db)
             .await?),
         None => Ok(None),
     }
 }
 
 /// Ends one session.
-pub async fn sign_out(app: &Doorstep, secret: &str) -> Result<(), Error> {
+pub async fn sign_out(db: &DatabaseConnection, secret: &str) -> Result<(), Error> {
     session::Entity::delete_many()
         .filter(session::Column::TokenHash.eq(digest(secret)))
-        .exec(&app.db)
+        .exec(db)
         .await?;
     Ok(())
 }

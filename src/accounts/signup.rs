@@ -7,12 +7,13 @@ use sea_orm::{
 use serde::Deserialize;
 use url::Url;
 
+use super::Context;
 use super::email::Address;
 use super::password::check_password;
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
 use super::token::{self, Purpose};
-use crate::Doorstep;
 use crate::captcha::CaptchaFields;
+use crate::config::Settings;
 use crate::entities::{account, pending_signup};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
@@ -54,7 +55,7 @@ struct Application {
 
 impl Application {
     /// Every check that can refuse a sign-up, all before anything is stored or queued.
-    fn check(app: &Doorstep, form: &SignUpForm) -> Result<Application, Error> {
+    fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
         let mut fields = FieldErrors::new();
         let first_name = check_name(&form.firstname).map_err(|e| fields.insert("firstname", e));
         let last_name = check_name(&form.lastname).map_err(|e| fields.insert("lastname", e));
@@ -68,15 +69,15 @@ impl Application {
             return Err(Error::InvalidRequest(fields));
         };
 
-        let rules = &app.settings.permitted_redirects;
+        let rules = &settings.permitted_redirects;
         let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
         let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
         check_password(
-            &app.settings.password,
+            &settings.password,
             &form.password,
             &[address.local(), &first_name, &last_name],
         )?;
-        if !is_email_domain_allowed(&app.settings.signup, address.domain()) {
+        if !is_email_domain_allowed(&settings.signup, address.domain()) {
             return Err(Error::DomainNotAllowed);
         }
         Ok(Application {
@@ -96,28 +97,28 @@ impl Application {
 /// "you already have an account" mail instead. An older unconfirmed sign-up for the address is
 /// replaced, so whoever really owns the address is never blocked by someone else's attempt.
 pub async fn sign_up(
-    app: &Doorstep,
+    ctx: &Context,
     form: SignUpForm,
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
-    if !app.settings.signup.enabled {
+    if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
-    let application = Application::check(app, &form)?;
+    let application = Application::check(&ctx.settings, &form)?;
     // Every check passes before anything is stored or queued (DESIGN.md 5.5). A full hashing
     // pool refuses first, then the client's limit, so that a flood costs no captcha lookups.
-    app.hasher.has_room()?;
-    limits::allow_client(&app.db, &app.settings.limits, client, now).await?;
-    app.captcha
-        .check(&app.db, &form.captcha, client.0, now)
+    ctx.hasher.has_room()?;
+    limits::allow_client(&ctx.db, &ctx.settings.limits, client, now).await?;
+    ctx.captcha
+        .check(&ctx.db, &form.captcha, client.0, now)
         .await?;
-    let password_hash = app.hasher.hash(form.password).await?;
+    let password_hash = ctx.hasher.hash(form.password).await?;
     let key = application.address.key();
-    limits::allow_mail_to(&app.db, &app.settings.limits, &key, now).await?;
+    limits::allow_mail_to(&ctx.db, &ctx.settings.limits, &key, now).await?;
     let email = application.address.as_stored();
 
-    let txn = app.db.begin().await?;
+    let txn = ctx.db.begin().await?;
     let existing = account::Entity::find()
         .filter(account::Column::EmailKey.eq(application.address.key()))
         .one(&txn)
@@ -125,18 +126,19 @@ pub async fn sign_up(
     let letter = match existing {
         Some(account) => {
             let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
-            app.mail.composer.already_registered(&to, now)?
+            ctx.mail.composer.already_registered(&to, now)?
         }
         None => {
-            let secret = store_pending(&txn, &application, password_hash, app, now).await?;
+            let ttl = ctx.settings.signup.confirm_ttl;
+            let secret = store_pending(&txn, &application, password_hash, ttl, now).await?;
             let to = Recipient::new(&email, &application.first_name, &application.last_name);
-            let link = app.links().signup_confirmation(&secret);
-            app.mail.composer.signup_confirmation(&to, &link, now)?
+            let link = ctx.links.signup_confirmation(&secret);
+            ctx.mail.composer.signup_confirmation(&to, &link, now)?
         }
     };
     outbox::enqueue(&txn, &letter, now).await?;
     txn.commit().await?;
-    app.mail.wake();
+    ctx.mail.wake();
     Ok(SignedUp { email })
 }
 
@@ -147,11 +149,11 @@ async fn store_pending(
     txn: &sea_orm::DatabaseTransaction,
     application: &Application,
     password_hash: String,
-    app: &Doorstep,
+    ttl: std::time::Duration,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
     let key = application.address.key();
-    let expires_at = now + app.settings.signup.confirm_ttl;
+    let expires_at = now + ttl;
     let pending = pending_signup::ActiveModel {
         email: Set(application.address.as_stored()),
         email_key: Set(key),

@@ -51,34 +51,45 @@ pub fn issue(
     Issued { secret, row }
 }
 
-/// What became of an attempt to use a token.
+/// What a token is now, looked at without using it.
 #[derive(Debug)]
-pub enum Redeemed {
-    /// This call used it: act on it.
-    Fresh(one_time_token::Model),
+pub enum Lookup {
+    /// It would work now.
+    Usable(one_time_token::Model),
     /// It was used before (a double click, or a mail scanner).
-    AlreadyUsed(one_time_token::Model),
+    Used(one_time_token::Model),
     Expired(one_time_token::Model),
     Unknown,
 }
 
-/// Looks a token up without using it: `Fresh` means it would work now.
+/// Looks a token up without using it.
 pub async fn inspect(
     conn: &impl ConnectionTrait,
     secret: &str,
     purpose: Purpose,
     now: DateTime<Utc>,
-) -> Result<Redeemed, DbErr> {
+) -> Result<Lookup, DbErr> {
     if !crate::random::is_url_token(secret) {
-        return Ok(Redeemed::Unknown);
+        return Ok(Lookup::Unknown);
     }
     let token = find(conn, &digest(secret), purpose).await?;
     Ok(match token {
-        None => Redeemed::Unknown,
-        Some(token) if token.used_at.is_some() => Redeemed::AlreadyUsed(token),
-        Some(token) if token.expires_at <= now => Redeemed::Expired(token),
-        Some(token) => Redeemed::Fresh(token),
+        None => Lookup::Unknown,
+        Some(token) if token.used_at.is_some() => Lookup::Used(token),
+        Some(token) if token.expires_at <= now => Lookup::Expired(token),
+        Some(token) => Lookup::Usable(token),
     })
+}
+
+/// What became of an attempt to use a token.
+#[derive(Debug)]
+pub enum Redeemed {
+    /// This call used it: act on it.
+    JustNow(one_time_token::Model),
+    /// It was used before (a double click, or a mail scanner).
+    Earlier(one_time_token::Model),
+    Expired(one_time_token::Model),
+    Unknown,
 }
 
 async fn find(
@@ -93,7 +104,8 @@ async fn find(
         .await
 }
 
-/// Uses a token in one atomic update, so that of several racing calls exactly one is `Fresh`.
+/// Uses a token in one atomic update, so that of several racing calls exactly one gets
+/// `JustNow`.
 pub async fn redeem(
     conn: &impl ConnectionTrait,
     secret: &str,
@@ -115,8 +127,8 @@ pub async fn redeem(
     let token = find(conn, &hash, purpose).await?;
     Ok(match token {
         None => Redeemed::Unknown,
-        Some(token) if claimed.rows_affected == 1 => Redeemed::Fresh(token),
-        Some(token) if token.used_at.is_some() => Redeemed::AlreadyUsed(token),
+        Some(token) if claimed.rows_affected == 1 => Redeemed::JustNow(token),
+        Some(token) if token.used_at.is_some() => Redeemed::Earlier(token),
         Some(token) => Redeemed::Expired(token),
     })
 }

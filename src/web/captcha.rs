@@ -3,10 +3,10 @@
 use rocket::State;
 use rocket::http::Header;
 use rocket::serde::json::Json;
-use serde_json::{Value, json};
 
+use super::Doorstep;
 use super::negotiate::Failed;
-use crate::Doorstep;
+use super::views::PictureChallenge;
 use crate::captcha::image;
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
@@ -16,30 +16,28 @@ use crate::limits::{self, ClientAddress};
 pub async fn challenge(
     app: &State<Doorstep>,
     client: ClientAddress,
-) -> Result<Json<Value>, Failed> {
-    if !app.captcha.image_enabled() {
+) -> Result<Json<PictureChallenge>, Failed> {
+    if !app.accounts.captcha.image_enabled() {
         return Err(Error::NotFound.into());
     }
     limit_images(app, &client).await?;
-    Ok(Json(new_challenge(app).await?))
+    let challenge = image::issue(&app.accounts.db, app.clock.now()).await?;
+    Ok(Json(PictureChallenge {
+        image: app.links().captcha_image(&challenge.id),
+        id: challenge.id,
+    }))
 }
 
 /// Each image costs milliseconds of CPU and a row: one client may ask for only so many.
 async fn limit_images(app: &Doorstep, client: &ClientAddress) -> Result<(), Error> {
     let key = format!("captcha:{}", client.limit_key());
-    limits::hit(&app.db, &key, limits::CAPTCHA_IMAGES, app.clock.now()).await
-}
-
-/// Issues a challenge and describes it, for this route and for forms rendered on the server.
-pub async fn new_challenge(app: &Doorstep) -> Result<Value, Error> {
-    if !app.captcha.image_enabled() {
-        return Err(Error::NotFound);
-    }
-    let challenge = image::issue(&app.db, app.clock.now()).await?;
-    Ok(json!({
-        "id": challenge.id,
-        "image": app.links().captcha_image(&challenge.id),
-    }))
+    limits::hit(
+        &app.accounts.db,
+        &key,
+        limits::CAPTCHA_IMAGES,
+        app.clock.now(),
+    )
+    .await
 }
 
 /// A PNG that no cache keeps: a challenge is good for one try.
@@ -55,11 +53,11 @@ pub async fn picture(
     file: &str,
 ) -> Result<Png, Failed> {
     let id = file.strip_suffix(".png").ok_or(Error::NotFound)?;
-    if !app.captcha.image_enabled() {
+    if !app.accounts.captcha.image_enabled() {
         return Err(Error::NotFound.into());
     }
     limit_images(app, &client).await?;
-    match image::png_or_issue(&app.db, id, app.clock.now()).await? {
+    match image::png_or_issue(&app.accounts.db, id, app.clock.now()).await? {
         Some(png) => Ok(Png(png, Header::new("Cache-Control", "no-store"))),
         None => Err(Error::NotFound.into()),
     }

@@ -2,24 +2,26 @@
 
 pub mod captcha;
 pub mod catchers;
+pub mod cookies;
 pub mod guards;
 pub mod negotiate;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
+mod state;
+pub mod views;
+
+pub use state::Doorstep;
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::serde::json::Json;
 use rocket::{Catcher, Request, Response, Route, State};
-use serde_json::{Value, json};
 
-use crate::Doorstep;
-use crate::accounts::ConfirmFailed;
-use crate::accounts::policy::failure_target;
 use crate::config::Settings;
 use crate::error::Error;
 use negotiate::{Failed, Reply};
+use views::Health;
 
 /// The API map, mounted under `doorstep.base-path`.
 pub fn routes() -> Vec<Route> {
@@ -46,15 +48,6 @@ pub fn catchers() -> Vec<Catcher> {
     rocket::catchers![catchers::default]
 }
 
-/// A refused link: to the caller's `urlfailure?error=<code>` when one is known for it, else
-/// the error itself.
-fn link_failed(failed: ConfirmFailed) -> Result<Reply, Failed> {
-    match failed.url_failure {
-        Some(url) => Ok(Reply::see_other(failure_target(&url, failed.error.code()))),
-        None => Err(failed.error.into()),
-    }
-}
-
 /// The front door leads to sign-up.
 #[rocket::get("/")]
 fn index(app: &State<Doorstep>) -> Reply {
@@ -63,12 +56,12 @@ fn index(app: &State<Doorstep>) -> Reply {
 
 /// 200 while the database answers, for load balancers and orchestrators.
 #[rocket::get("/healthz")]
-async fn healthz(app: &State<Doorstep>) -> Result<Json<Value>, Failed> {
-    app.db.ping().await.map_err(|err| {
+async fn healthz(app: &State<Doorstep>) -> Result<Json<Health>, Failed> {
+    app.accounts.db.ping().await.map_err(|err| {
         log::error!("health check: {err}");
         Error::Unavailable
     })?;
-    Ok(Json(json!({ "status": "ok" })))
+    Ok(Json(Health::ok()))
 }
 
 /// Adds the security headers of DESIGN.md section 5.7 to every reply.

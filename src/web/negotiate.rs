@@ -1,7 +1,7 @@
 //! One route, two audiences: bodies in as form or JSON, replies out as HTML or JSON.
 //!
-//! Handlers take an `Input<T>` and return `Result<Reply, Failed>`; neither they nor anything
-//! below them looks at formats.
+//! Handlers take an `Input<T>` and return `Result<Reply, Failed>` built from typed views (see
+//! `views`); neither they nor anything below them looks at formats.
 
 use std::sync::Mutex;
 
@@ -12,12 +12,14 @@ use rocket::response::{self, Redirect, Responder};
 use rocket::serde::json::Json;
 use rocket::{Data, Request};
 use rocket_dyn_templates::Template;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::guards::{csrf_token, verify_csrf};
-use crate::Doorstep;
+use super::Doorstep;
+use super::cookies::{csrf_token, verify_csrf};
+use super::views::View;
+use crate::accounts::LinkFailed;
+use crate::accounts::policy::failure_target;
 use crate::error::Error;
 
 /// Bodies larger than this are refused with 413: no form of ours comes near it.
@@ -131,98 +133,139 @@ pub fn take_stashed(req: &Request<'_>) -> Option<Error> {
     req.local_cache(Stashed::default).0.lock().ok()?.take()
 }
 
-/// A successful reply: a page for browsers, `view` as JSON for programs, or a redirect.
-pub struct Reply {
+/// A view rendered both ways: JSON for programs, a template's values for the page.
+pub struct Rendered {
     template: &'static str,
-    view: Value,
+    json: Value,
     page: Map<String, Value>,
-    redirect: Option<String>,
-    browser_redirect: Option<String>,
+}
+
+impl Rendered {
+    fn of<V: View>(view: V) -> Rendered {
+        let json = serde_json::to_value(&view).unwrap_or(Value::Null);
+        let mut page = match &json {
+            Value::Object(values) => values.clone(),
+            _ => Map::new(),
+        };
+        view.page_only(&mut page);
+        Rendered {
+            template: V::TEMPLATE,
+            json,
+            page,
+        }
+    }
+
+    /// The template's values: the view, then `extra`, then what every page relies on (last, so
+    /// that nothing shadows it).
+    fn into_page(self, req: &Request<'_>, extra: Map<String, Value>) -> Template {
+        let mut context = self.page;
+        context.extend(extra);
+        context.extend(page_context(req));
+        Template::render(self.template, Value::Object(context))
+    }
+}
+
+/// A successful reply.
+pub enum Reply {
+    /// The view's page for browsers, the view as JSON for programs.
+    Show(Rendered),
+    /// The view as JSON for programs; browsers are sent on to the URL (303) instead.
+    ShowOrSendBrowsers(Rendered, String),
+    /// `303 See Other` to the URL, for browsers and programs alike.
+    SeeOther(String),
 }
 
 impl Reply {
-    /// Renders `template` for browsers and `view` as JSON for programs.
-    pub fn page(template: &'static str, view: impl Serialize) -> Reply {
-        Reply {
-            template,
-            view: serde_json::to_value(view).unwrap_or(Value::Null),
-            page: Map::new(),
-            redirect: None,
-            browser_redirect: None,
-        }
+    /// Shows `view`: its template for browsers, its JSON for programs.
+    pub fn show(view: impl View) -> Reply {
+        Reply::Show(Rendered::of(view))
     }
 
-    /// Browsers are sent on to `url` (303); programs still get the JSON view.
-    pub fn browsers_see_other(mut self, url: impl Into<String>) -> Reply {
-        self.browser_redirect = Some(url.into());
-        self
+    /// Programs get `view` as JSON; browsers are sent on to `url`.
+    pub fn show_or_send_browsers(view: impl View, url: impl Into<String>) -> Reply {
+        Reply::ShowOrSendBrowsers(Rendered::of(view), url.into())
     }
 
-    /// Adds values only the HTML page shows.
-    pub fn with_page(mut self, values: Value) -> Reply {
-        if let Value::Object(values) = values {
-            self.page.extend(values);
-        }
-        self
-    }
-
-    /// `303 See Other` to `url`, for browsers and programs alike.
     pub fn see_other(url: impl Into<String>) -> Reply {
-        Reply {
-            template: "",
-            view: Value::Null,
-            page: Map::new(),
-            redirect: Some(url.into()),
-            browser_redirect: None,
-        }
+        Reply::SeeOther(url.into())
     }
 }
 
 impl<'r> Responder<'r, 'static> for Reply {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        if let Some(url) = self.redirect {
-            return Redirect::to(url).respond_to(req);
-        }
-        match Format::of(req) {
-            Format::Json => Json(self.view).respond_to(req),
-            Format::Html if self.browser_redirect.is_some() => {
-                Redirect::to(self.browser_redirect.unwrap_or_default()).respond_to(req)
+        match (self, Format::of(req)) {
+            (Reply::SeeOther(url), _) | (Reply::ShowOrSendBrowsers(_, url), Format::Html) => {
+                Redirect::to(url).respond_to(req)
             }
-            Format::Html => {
-                let mut context = match self.view {
-                    Value::Object(view) => view,
-                    _ => Map::new(),
-                };
-                context.extend(self.page);
-                // Last, so that a view never shadows what every page relies on.
-                context.extend(page_context(req));
-                Template::render(self.template, Value::Object(context)).respond_to(req)
+            (Reply::Show(view) | Reply::ShowOrSendBrowsers(view, _), Format::Json) => {
+                Json(view.json).respond_to(req)
             }
+            (Reply::Show(view), Format::Html) => view.into_page(req, Map::new()).respond_to(req),
         }
     }
 }
 
-/// A failed request: the error, and for forms the page to show again with the user's values.
+/// A refused request: the error, and what browsers see instead of the error page.
 pub struct Failed {
     error: Error,
-    form: Option<(&'static str, Value)>,
+    instead: Instead,
+}
+
+/// What a refusal shows besides the error.
+enum Instead {
+    /// The error page for browsers; the error as JSON for programs.
+    Nothing,
+    /// The form again for browsers, filled in, with the error beside its field.
+    Refill(Box<Rendered>),
+    /// `303 See Other` to the caller's failure target, for browsers and programs alike.
+    SeeOther(String),
+    /// The failure target for browsers; the error as JSON for programs.
+    SendBrowsers(String),
 }
 
 impl From<Error> for Failed {
     fn from(error: Error) -> Self {
-        Failed { error, form: None }
+        Failed {
+            error,
+            instead: Instead::Nothing,
+        }
     }
 }
 
 impl Failed {
-    /// Browsers see `template` again, filled with `values` (never the password), with the
-    /// error beside its field.
-    pub fn redisplay(mut self, template: &'static str, values: impl Serialize) -> Failed {
-        self.form = Some((
-            template,
-            serde_json::to_value(values).unwrap_or(Value::Null),
-        ));
-        self
+    /// Browsers see `form` again with the values they sent (never the password) and the error
+    /// beside its field; programs get the error.
+    pub fn refill(error: Error, form: impl View) -> Failed {
+        Failed {
+            error,
+            instead: Instead::Refill(Box::new(Rendered::of(form))),
+        }
+    }
+
+    /// A refused link: everyone is sent to the caller's `urlfailure?error=<code>` when one is
+    /// known for the link, else gets the error.
+    pub fn link(failed: LinkFailed) -> Failed {
+        let instead = match &failed.url_failure {
+            Some(url) => Instead::SeeOther(failure_target(url, failed.error.code()).into()),
+            None => Instead::Nothing,
+        };
+        Failed {
+            error: failed.error,
+            instead,
+        }
+    }
+
+    /// A refused link that was only looked at: browsers go to the failure target when one is
+    /// known, programs asking about the link get the answer.
+    pub fn link_looked_at(failed: LinkFailed) -> Failed {
+        let instead = match &failed.url_failure {
+            Some(url) => Instead::SendBrowsers(failure_target(url, failed.error.code()).into()),
+            None => Instead::Nothing,
+        };
+        Failed {
+            error: failed.error,
+            instead,
+        }
     }
 }
 
@@ -230,21 +273,28 @@ impl<'r> Responder<'r, 'static> for Failed {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let error = self.error;
         let status = Status::new(error.status());
-        let mut body = json!({ "error": error.code(), "message": error.to_string() });
         let fields = error.fields();
+        let mut body = Map::new();
+        body.insert("error".into(), json!(error.code()));
+        body.insert("message".into(), json!(error.to_string()));
         if !fields.is_empty() {
-            body["fields"] = json!(fields);
+            body.insert("fields".into(), json!(fields));
         }
-        let mut response = match Format::of(req) {
-            Format::Json => (status, Json(body)).respond_to(req)?,
-            Format::Html => {
-                let (template, values) = self.form.unwrap_or(("error", Value::Null));
-                let mut context = page_context(req);
-                context.insert("values".into(), values);
-                if let Value::Object(body) = body {
-                    context.extend(body);
-                }
-                (status, Template::render(template, Value::Object(context))).respond_to(req)?
+        let format = Format::of(req);
+        let mut response = match (self.instead, format) {
+            (Instead::SeeOther(url), _) | (Instead::SendBrowsers(url), Format::Html) => {
+                return Redirect::to(url).respond_to(req);
+            }
+            (_, Format::Json) => (status, Json(Value::Object(body))).respond_to(req)?,
+            (Instead::Refill(form), Format::Html) => {
+                // A form's own `fields` (the list of its inputs) must not pass for field errors.
+                body.insert("fields".into(), json!(fields));
+                (status, form.into_page(req, body)).respond_to(req)?
+            }
+            (Instead::Nothing, Format::Html) => {
+                let mut context = body;
+                context.extend(page_context(req));
+                (status, Template::render("error", Value::Object(context))).respond_to(req)?
             }
         };
         if let Some(wait) = error.retry_after() {
@@ -260,24 +310,26 @@ impl<'r> Responder<'r, 'static> for Failed {
 /// The captcha a form shows: the remote widget, and a fresh image challenge id whose picture
 /// is only drawn when the browser asks for it (so showing a page costs no rendering).
 fn captcha_context(app: &Doorstep) -> Value {
-    let mut captcha = app.captcha.widget();
-    if app.captcha.image_enabled() {
+    let captcha = &app.accounts.captcha;
+    let mut widget = captcha.widget();
+    if captcha.image_enabled() {
         let id = crate::random::url_token();
-        captcha["image"] = json!({
+        widget["image"] = json!({
             "id": id,
             "url": app.links().captcha_image_path(&id),
         });
     }
-    captcha
+    widget
 }
 
-/// What every page needs: the mount prefix for links, and the form's CSRF token.
+/// What every page needs: the site's links, which features are open, the form's CSRF token.
 fn page_context(req: &Request<'_>) -> Map<String, Value> {
     let mut context = Map::new();
     if let Some(app) = req.rocket().state::<Doorstep>() {
-        context.insert("base".into(), json!(app.settings.base_path));
-        context.insert("signup_open".into(), json!(app.settings.signup.enabled));
-        context.insert("reset_open".into(), json!(app.settings.reset.enabled));
+        let settings = app.settings();
+        context.insert("links".into(), json!(app.links().pages()));
+        context.insert("signup_open".into(), json!(settings.signup.enabled));
+        context.insert("reset_open".into(), json!(settings.reset.enabled));
         context.insert("captcha".into(), captcha_context(app));
     }
     context.insert("csrf_token".into(), json!(csrf_token(req)));

@@ -1,13 +1,11 @@
 //! Forgot password: request a link, open it, choose a new password.
 
 use rocket::State;
-use serde::Serialize;
-use serde_json::json;
 
+use super::Doorstep;
 use super::guards::PasswordResetOpen;
-use super::link_failed;
-use super::negotiate::{Failed, Format, Input, Reply};
-use crate::Doorstep;
+use super::negotiate::{Failed, Input, Reply};
+use super::views::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 use crate::accounts::password_reset::{self, NewPasswordForm, ResetRequestForm};
 use crate::limits::ClientAddress;
 
@@ -18,24 +16,18 @@ use crate::limits::ClientAddress;
 pub async fn form(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,
-    format: Format,
     confirm: Option<String>,
 ) -> Result<Reply, Failed> {
-    let two_step = app.settings.reset.two_step;
     let Some(token) = confirm else {
-        let view = json!({ "two_step": two_step, "captcha": app.captcha.widget() });
-        return Ok(Reply::page("pwreset", view));
+        return Ok(Reply::show(ResetRequestPage::new(
+            app.settings(),
+            &app.accounts.captcha,
+        )));
     };
-    match password_reset::check_reset_link(app, &token, app.clock.now()).await {
-        Ok(()) => Ok(Reply::page(
-            "pwreset_choose",
-            json!({ "status": "token_valid", "two_step": two_step }),
-        )
-        .with_page(json!({ "token": token }))),
-        // Only browsers are sent on: a program asking about a link wants the answer.
-        Err(failed) if format == Format::Html => link_failed(failed),
-        Err(failed) => Err(failed.error.into()),
-    }
+    password_reset::check_reset_link(&app.accounts, &token, app.clock.now())
+        .await
+        .map_err(Failed::link_looked_at)?;
+    Ok(Reply::show(ChoosePassword::new(app.settings(), token)))
 }
 
 /// Asks for a reset link; the reply is the same whether or not the address has an account.
@@ -47,20 +39,12 @@ pub async fn request(
     input: Input<ResetRequestForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
+    let page = ResetRequestPage::new(app.settings(), &app.accounts.captcha).refill(&form);
     let email = form.email.trim().to_owned();
-    let values = json!({
-        "email": email,
-        "urlsuccess": form.urlsuccess,
-        "urlfailure": form.urlfailure,
-        "two_step": app.settings.reset.two_step,
-    });
-    password_reset::request_reset(app, form, &client, app.clock.now())
+    password_reset::request_reset(&app.accounts, form, &client, app.clock.now())
         .await
-        .map_err(|error| Failed::from(error).redisplay("pwreset", &values))?;
-    Ok(
-        Reply::page("pwreset_sent", json!({ "status": "reset_requested" }))
-            .with_page(json!({ "email": email })),
-    )
+        .map_err(|error| Failed::refill(error, page))?;
+    Ok(Reply::show(ResetRequested::new(email)))
 }
 
 /// Sets the new password chosen on the link's page.
@@ -70,26 +54,15 @@ pub async fn confirm(
     _open: PasswordResetOpen,
     input: Input<NewPasswordForm>,
 ) -> Result<Reply, Failed> {
-    let token = input.0.token.clone();
-    match password_reset::reset_password(app, input.0, app.clock.now()).await {
-        Ok(changed) => Ok(match changed.url_success {
-            Some(url) => Reply::see_other(url),
-            None => Reply::page("pwreset_done", json!({ "status": "password_changed" }))
-                .with_page(json!({ "email": changed.email })),
-        }),
-        Err(failed) if failed.url_failure.is_some() => link_failed(failed),
-        Err(failed) => Err(Failed::from(failed.error).redisplay(
-            "pwreset_choose",
-            ChooseAgain {
-                token,
-                two_step: app.settings.reset.two_step,
-            },
-        )),
-    }
-}
-
-#[derive(Serialize)]
-struct ChooseAgain {
-    token: String,
-    two_step: bool,
+    let page = ChoosePassword::new(app.settings(), input.0.token.clone());
+    let changed = password_reset::reset_password(&app.accounts, input.0, app.clock.now())
+        .await
+        .map_err(|failed| match failed.url_failure {
+            Some(_) => Failed::link(failed),
+            None => Failed::refill(failed.error, page),
+        })?;
+    Ok(match changed.url_success {
+        Some(url) => Reply::see_other(url.to_string()),
+        None => Reply::show(PasswordChanged::new(changed.email)),
+    })
 }

@@ -2,21 +2,19 @@
 
 use rocket::State;
 use rocket::http::CookieJar;
-use serde_json::json;
 
-use super::guards::{SignedIn, end_session, session_secret, start_session};
+use super::Doorstep;
+use super::cookies::{end_session, session_secret, start_session};
+use super::guards::CurrentAccount;
 use super::negotiate::{Failed, Input, Reply};
-use crate::Doorstep;
+use super::views::{AccountView, SignInPage, SignedIn, SignedOut};
 use crate::accounts::session::{self, SignInForm};
 use crate::limits::ClientAddress;
 
 /// The sign-in form.
 #[rocket::get("/auth/login")]
 pub fn form() -> Reply {
-    Reply::page(
-        "login",
-        json!({ "fields": ["email", "password", "urlsuccess"] }),
-    )
+    Reply::show(SignInPage::default())
 }
 
 /// Signs in: a session cookie, then the account page (or `urlsuccess`) for browsers and
@@ -29,20 +27,19 @@ pub async fn sign_in(
     input: Input<SignInForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
-    let values = json!({ "email": form.email, "urlsuccess": form.urlsuccess });
-    let signed_in = session::sign_in(app, form, &client, app.clock.now())
+    let page = SignInPage::default().refill(&form);
+    let session = session::sign_in(&app.accounts, form, &client, app.clock.now())
         .await
-        .map_err(|error| Failed::from(error).redisplay("login", &values))?;
-    start_session(jar, app, signed_in.secret);
-    let next = match signed_in.url_success {
+        .map_err(|error| Failed::refill(error, page))?;
+    start_session(jar, app, session.secret);
+    let next = match session.url_success {
         Some(url) => url.to_string(),
         None => app.links().account_page(),
     };
-    Ok(Reply::page(
-        "account",
-        json!({ "status": "ok", "email": signed_in.account.email }),
-    )
-    .browsers_see_other(next))
+    Ok(Reply::show_or_send_browsers(
+        SignedIn::new(&session.account),
+        next,
+    ))
 }
 
 /// Ends this client's session; signing out twice is not an error.
@@ -52,23 +49,17 @@ pub async fn sign_in(
 #[rocket::post("/auth/logout")]
 pub async fn sign_out(app: &State<Doorstep>, jar: &CookieJar<'_>) -> Result<Reply, Failed> {
     if let Some(secret) = session_secret(jar, app) {
-        session::sign_out(app, &secret).await?;
+        session::sign_out(&app.accounts.db, &secret).await?;
     }
     end_session(jar, app);
-    Ok(Reply::page("login", json!({ "status": "signed_out" }))
-        .browsers_see_other(app.links().login_page()))
+    Ok(Reply::show_or_send_browsers(
+        SignedOut::default(),
+        app.links().login_page(),
+    ))
 }
 
 /// The signed-in account.
 #[rocket::get("/auth/me")]
-pub fn me(account: SignedIn) -> Reply {
-    let account = account.0;
-    Reply::page(
-        "account",
-        json!({
-            "email": account.email,
-            "firstname": account.first_name,
-            "lastname": account.last_name,
-        }),
-    )
+pub fn me(account: CurrentAccount) -> Reply {
+    Reply::show(AccountView::new(account.0))
 }

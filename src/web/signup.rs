@@ -2,34 +2,32 @@
 
 use rocket::State;
 use rocket::serde::json::Json;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
 
-use super::guards::SignupOpen;
-use super::link_failed;
-use super::negotiate::{Failed, Format, Input, Reply};
-use crate::Doorstep;
+use super::Doorstep;
+use super::guards::{OpeningConfirms, SignupOpen};
+use super::negotiate::{Failed, Input, Reply};
+use super::views::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
 use crate::limits::ClientAddress;
 
-/// The sign-up form, or for a confirmation link, the page whose button confirms.
-///
-/// Opening the link does not confirm by default: mail scanners fetch links, and a fetch must
-/// not prove an address. JSON clients, and `confirm.on-get=on`, confirm on GET.
+/// The sign-up form, or for a confirmation link, the page whose button confirms (or the
+/// outcome, when opening the link confirms: see `OpeningConfirms`).
 #[rocket::get("/auth/signup?<confirm>")]
 pub async fn form(
     app: &State<Doorstep>,
     _open: SignupOpen,
-    format: Format,
+    opening: OpeningConfirms,
     confirm: Option<String>,
 ) -> Result<Reply, Failed> {
     match confirm {
-        Some(token) if format == Format::Json || app.settings.signup.confirm_on_get => {
-            confirm_email(app, &token).await
-        }
-        Some(token) => Ok(Reply::page("confirm", json!({ "token": token }))),
-        None => Ok(Reply::page("signup", sign_up_rules(app))),
+        Some(token) if opening.0 => confirm_email(app, &token).await,
+        Some(token) => Ok(Reply::show(ConfirmPage::new(token))),
+        None => Ok(Reply::show(SignUpPage::new(
+            app.settings(),
+            &app.accounts.captcha,
+        ))),
     }
 }
 
@@ -42,14 +40,11 @@ pub async fn sign_up(
     input: Input<SignUpForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
-    let values = Redisplay::of(&form);
-    let signed_up = accounts::sign_up(app, form, &client, app.clock.now())
+    let page = SignUpPage::new(app.settings(), &app.accounts.captcha).refill(&form);
+    let signed_up = accounts::sign_up(&app.accounts, form, &client, app.clock.now())
         .await
-        .map_err(|error| Failed::from(error).redisplay("signup", &values))?;
-    Ok(
-        Reply::page("signup_sent", json!({ "status": "confirmation_sent" }))
-            .with_page(json!({ "email": signed_up.email })),
-    )
+        .map_err(|error| Failed::refill(error, page))?;
+    Ok(Reply::show(ConfirmationSent::new(signed_up.email)))
 }
 
 #[derive(Deserialize)]
@@ -71,57 +66,20 @@ pub async fn confirm(
 /// The domains that may sign up; `[]` means any.
 #[rocket::get("/auth/signup/whitelist")]
 pub fn whitelist(app: &State<Doorstep>, _open: SignupOpen) -> Result<Json<Vec<String>>, Failed> {
-    if !app.settings.signup.whitelist_public {
+    let signup = &app.settings().signup;
+    if !signup.whitelist_public {
         return Err(Error::NotFound.into());
     }
-    Ok(Json(app.settings.signup.whitelist.clone()))
+    Ok(Json(signup.whitelist.clone()))
 }
 
+/// Creates the account, then on to the caller's `urlsuccess` or the success page.
 async fn confirm_email(app: &Doorstep, token: &str) -> Result<Reply, Failed> {
-    match accounts::confirm_email(app, token, app.clock.now()).await {
-        Ok(confirmed) => Ok(match confirmed.url_success {
-            Some(url) => Reply::see_other(url),
-            None => Reply::page("confirmed", json!({ "status": "confirmed" })).with_page(json!({
-                "email": confirmed.email,
-                "first_name": confirmed.first_name,
-            })),
-        }),
-        Err(failed) => link_failed(failed),
-    }
-}
-
-/// What a front-end needs to build its own form.
-fn sign_up_rules(app: &Doorstep) -> serde_json::Value {
-    let settings = &app.settings;
-    json!({
-        "fields": ["firstname", "lastname", "email", "password", "urlsuccess", "urlfailure"],
-        "password": {
-            "min_length": settings.password.min_length,
-            "max_length": settings.password.max_length,
-        },
-        "whitelist": if settings.signup.whitelist_public { settings.signup.whitelist.clone() } else { Vec::new() },
-        "captcha": app.captcha.widget(),
+    let confirmed = accounts::confirm_email(&app.accounts, token, app.clock.now())
+        .await
+        .map_err(Failed::link)?;
+    Ok(match &confirmed.url_success {
+        Some(url) => Reply::see_other(url.to_string()),
+        None => Reply::show(AccountCreated::new(confirmed)),
     })
-}
-
-/// The values a failed form is shown again with: everything but the password.
-#[derive(Serialize)]
-struct Redisplay {
-    firstname: String,
-    lastname: String,
-    email: String,
-    urlsuccess: String,
-    urlfailure: String,
-}
-
-impl Redisplay {
-    fn of(form: &SignUpForm) -> Redisplay {
-        Redisplay {
-            firstname: form.firstname.clone(),
-            lastname: form.lastname.clone(),
-            email: form.email.clone(),
-            urlsuccess: form.urlsuccess.clone(),
-            urlfailure: form.urlfailure.clone(),
-        }
-    }
 }

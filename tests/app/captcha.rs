@@ -300,7 +300,7 @@ async fn the_right_answer_passes_once() {
     let planted = Challenges::update_many()
         .col_expr(Column::AnswerHash, Expr::value(hash))
         .filter(Column::Id.eq(id.as_str()))
-        .exec(&app.state().db)
+        .exec(&app.state().accounts.db)
         .await
         .unwrap();
     assert_eq!(planted.rows_affected, 1);

@@ -33,7 +33,7 @@ async fn smtp_app(port: u16, configure: impl FnOnce(&mut Settings)) -> TestApp {
 
 async fn outbox(app: &TestApp) -> Vec<outbox::Model> {
     let query = outbox::Entity::find().order_by_asc(outbox::Column::Id);
-    query.all(&app.state().db).await.unwrap()
+    query.all(&app.state().accounts.db).await.unwrap()
 }
 
 async fn sign_up_named(app: &TestApp, first_name: &str, email: &str) -> Reply {

@@ -88,7 +88,7 @@ async fn a_full_hashing_pool_says_busy_and_cheap_routes_still_answer() {
 
     // The accepted sign-ups are stored and mailed; the busy ones left nothing behind.
     let pending: BTreeSet<String> = pending_signup::Entity::find()
-        .all(&app.state().db)
+        .all(&app.state().accounts.db)
         .await
         .unwrap()
         .into_iter()

@@ -278,7 +278,7 @@ async fn two_step_stages_the_password_until_the_link_is_confirmed() {
     let done = app.post_json("/auth/pwreset/confirm", &body).await;
     assert_eq!(done.status, Status::Ok, "{}", done.body);
     assert!(app.signs_in(ADA, NEW).await && !app.signs_in(ADA, OLD).await);
-    let db = &app.state().db;
+    let db = &app.state().accounts.db;
     let rows = password_reset::Entity::find().all(db).await.unwrap();
     let mut staged = rows.iter().filter(|r| r.account_id.is_some());
     assert!(staged.all(|row| row.password_hash.is_none()), "{rows:?}");

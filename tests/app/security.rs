@@ -257,7 +257,7 @@ async fn only_digests_of_tokens_and_hashes_of_passwords_are_stored() {
     let base64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     assert!(token.chars().all(base64url), "{token}");
 
-    let db = &app.state().db;
+    let db = &app.state().accounts.db;
     let rows = one_time_token::Entity::find().all(db).await.unwrap();
     assert_eq!(rows.len(), 1);
     let stored = &rows[0].token_hash;

@@ -45,7 +45,10 @@ async fn json_sign_in_sets_an_http_only_lax_cookie_and_me_shows_the_account() {
     assert_eq!(cookie.path(), Some("/"), "{cookie}");
     assert_ne!(cookie.secure(), Some(true), "plain http here: {cookie}");
 
-    let rows = session::Entity::find().all(&app.state().db).await.unwrap();
+    let rows = session::Entity::find()
+        .all(&app.state().accounts.db)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     let stored = &rows[0].token_hash;
     assert!(

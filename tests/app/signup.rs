@@ -24,7 +24,7 @@ fn link(token: &str) -> String {
 
 /// Every row of every table, so a secret can be searched for in all of them.
 async fn all_rows(app: &TestApp) -> String {
-    let db = &app.state().db;
+    let db = &app.state().accounts.db;
     let accounts = account::Entity::find().all(db).await.unwrap();
     let pending = pending_signup::Entity::find().all(db).await.unwrap();
     let tokens = one_time_token::Entity::find().all(db).await.unwrap();
@@ -106,7 +106,7 @@ async fn json_sign_up_mails_a_link_and_confirming_creates_the_account() {
     let reply = app.get_json(&link(&token)).await;
     assert_status(&reply, Status::Ok);
     assert_eq!(reply.json(), json!({ "status": "confirmed" }));
-    let db = &app.state().db;
+    let db = &app.state().accounts.db;
     let accounts = account::Entity::find().all(db).await.unwrap();
     assert_eq!(accounts.len(), 1);
     let hash = accounts[0].password_hash.clone();
@@ -114,7 +114,12 @@ async fn json_sign_up_mails_a_link_and_confirming_creates_the_account() {
         hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "{hash}"
     );
-    let verify = |password: &str| app.state().hasher.verify(password.into(), hash.clone());
+    let verify = |password: &str| {
+        app.state()
+            .accounts
+            .hasher
+            .verify(password.into(), hash.clone())
+    };
     assert!(verify(PASSWORD).await.unwrap());
     assert!(!verify("correct horse battery stapler").await.unwrap());
     let pending = pending_signup::Entity::find().all(db).await.unwrap();

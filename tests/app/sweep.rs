@@ -33,7 +33,7 @@ async fn expired_records_go_and_accounts_stay() {
 
     // A day on, nothing has expired past its grace yet, but for nothing at all.
     app.clock.advance(DAY);
-    let db = &app.state().db;
+    let db = &app.state().accounts.db;
     sweep(db, app.clock.now()).await.unwrap();
     for table in tables {
         assert!(app.count(table).await > 0, "{table} swept too early");

@@ -203,9 +203,9 @@ impl TestApp {
     pub async fn deliver(&self) -> Round {
         let app = self.state();
         deliver_due(
-            &app.db,
+            &app.accounts.db,
             &app.transport,
-            app.settings.email.from.as_ref(),
+            app.settings().email.from.as_ref(),
             app.clock.as_ref(),
         )
         .await
@@ -337,7 +337,7 @@ impl TestApp {
 
     /// The stored password hash of the account of `email`.
     pub async fn password_hash(&self, email: &str) -> String {
-        let db = &self.state().db;
+        let db = &self.state().accounts.db;
         let accounts = doorstep::entities::account::Entity::find().all(db).await;
         let found = accounts.unwrap().into_iter().find(|a| a.email == email);
         found.expect("an account").password_hash
@@ -368,7 +368,7 @@ impl TestApp {
 
     /// How many rows `table` has.
     pub async fn count(&self, table: &str) -> i64 {
-        let db = &self.state().db;
+        let db = &self.state().accounts.db;
         let row = db
             .query_one_raw(Statement::from_string(
                 db.get_database_backend(),

@@ -1,0 +1,45 @@
+//! What the rules of registration work with, and nothing else: the database, the settings,
+//! the password hasher, the mail they queue, the captchas they check and the links they mail.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use super::password::PasswordHasher;
+use crate::captcha::Captchas;
+use crate::config::Settings;
+use crate::links::Links;
+use crate::mail::Mailer;
+
+/// The domain's view of a running doorstep: built once at start-up, shared by every request,
+/// and built in a few lines by a test that needs no web server.
+pub struct Context {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub hasher: PasswordHasher,
+    /// Renders letters and wakes the delivery worker once they are queued.
+    pub mail: Mailer,
+    pub captcha: Captchas,
+    pub links: Links,
+}
+
+impl Context {
+    /// Assembles a context; the links follow from the settings.
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Arc<Settings>,
+        hasher: PasswordHasher,
+        mail: Mailer,
+        captcha: Captchas,
+    ) -> Context {
+        let links = Links::new(&settings);
+        Context {
+            db,
+            settings,
+            hasher,
+            mail,
+            captcha,
+            links,
+        }
+    }
+}
