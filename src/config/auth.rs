@@ -1,0 +1,112 @@
+//! Account settings: sign-up, password reset and password length (`doorstep.auth.signup.*`,
+//! `doorstep.auth.password-reset.*`, `doorstep.auth.password.*`).
+
+use std::time::Duration;
+
+use super::ConfigError;
+use super::properties::{Source, Value};
+use super::values::{one_line, read_template, whitelist};
+
+/// The highest `max-length` (and `min-length`) an operator may set.
+const MAX_PASSWORD_LENGTH: usize = 4096;
+
+/// Sign-up settings (`doorstep.auth.signup.*`).
+#[derive(Debug, Clone)]
+pub struct Signup {
+    pub enabled: bool,
+    pub subject: Option<String>,
+    /// The content of the template file, read at load time.
+    pub template: Option<String>,
+    /// Lower-case ASCII domains (IDNA in punycode); empty means any domain.
+    pub whitelist: Vec<String>,
+    pub whitelist_subdomains: bool,
+    pub whitelist_public: bool,
+    pub confirm_ttl: Duration,
+    pub confirm_on_get: bool,
+}
+
+/// Password reset settings (`doorstep.auth.password-reset.*`).
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub enabled: bool,
+    pub subject: Option<String>,
+    /// The content of the template file, read at load time.
+    pub template: Option<String>,
+    pub ttl: Duration,
+    /// EntryStore's variant: the new password comes with the request and is applied when the
+    /// link is confirmed. Whoever sends the request chooses the password, so it is off by default.
+    pub two_step: bool,
+}
+
+/// Password length limits (`doorstep.auth.password.*`).
+#[derive(Debug, Clone)]
+pub struct PasswordRules {
+    pub min_length: usize,
+    pub max_length: usize,
+}
+
+pub(super) fn signup(source: &Source, defaults: &Signup) -> Result<Signup, ConfigError> {
+    let switch = |name, default| Ok(source.parsed(name, Value::switch)?.unwrap_or(default));
+    Ok(Signup {
+        enabled: switch("auth.signup", defaults.enabled)?,
+        subject: source.parsed("auth.signup.email.subject", one_line)?,
+        template: source.parsed("auth.signup.email.template", read_template)?,
+        whitelist: whitelist(source.list("auth.signup.whitelist"))?,
+        whitelist_subdomains: switch(
+            "auth.signup.whitelist.subdomains",
+            defaults.whitelist_subdomains,
+        )?,
+        whitelist_public: switch("auth.signup.whitelist.public", defaults.whitelist_public)?,
+        confirm_ttl: source
+            .parsed("auth.signup.confirm.ttl", Value::duration)?
+            .unwrap_or(defaults.confirm_ttl),
+        confirm_on_get: switch("auth.signup.confirm.on-get", defaults.confirm_on_get)?,
+    })
+}
+
+pub(super) fn password_reset(
+    source: &Source,
+    defaults: &PasswordReset,
+) -> Result<PasswordReset, ConfigError> {
+    let switch = |name, default| Ok(source.parsed(name, Value::switch)?.unwrap_or(default));
+    Ok(PasswordReset {
+        enabled: switch("auth.password-reset", defaults.enabled)?,
+        subject: source.parsed("auth.password-reset.subject", one_line)?,
+        template: source.parsed("auth.password-reset.email.template", read_template)?,
+        ttl: source
+            .parsed("auth.password-reset.ttl", Value::duration)?
+            .unwrap_or(defaults.ttl),
+        two_step: switch("auth.password-reset.two-step", defaults.two_step)?,
+    })
+}
+
+pub(super) fn password(
+    source: &Source,
+    defaults: &PasswordRules,
+) -> Result<PasswordRules, ConfigError> {
+    const MIN: &str = "auth.password.min-length";
+    const MAX: &str = "auth.password.max-length";
+    let length = |value: &Value| {
+        let length = value.number()?;
+        if (1..=MAX_PASSWORD_LENGTH).contains(&length) {
+            Ok(length)
+        } else {
+            Err(value.error(format!("must be between 1 and {MAX_PASSWORD_LENGTH}")))
+        }
+    };
+    let rules = PasswordRules {
+        min_length: source.parsed(MIN, length)?.unwrap_or(defaults.min_length),
+        max_length: source.parsed(MAX, length)?.unwrap_or(defaults.max_length),
+    };
+    if rules.max_length < rules.min_length {
+        let message = format!(
+            "max-length ({}) is less than min-length ({})",
+            rules.max_length, rules.min_length
+        );
+        return Err(match source.get(MAX).or(source.get(MIN)) {
+            Some(value) => value.error(message),
+            None => source.missing(MAX, message),
+        });
+    }
+    Ok(rules)
+}

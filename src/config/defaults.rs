@@ -1,0 +1,58 @@
+//! The built-in defaults: what doorstep does for every key the configuration leaves unset.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+use super::{
+    Captcha, Email, MailTransport, PasswordReset, PasswordRules, RateLimits, Settings, Signup,
+};
+
+const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
+const DEFAULT_DATABASE_URL: &str = "sqlite://var/doorstep.db?mode=rwc";
+/// Where `.eml` files go when no transport or no `doorstep.mail.dir` is set.
+pub(super) const DEFAULT_MAIL_DIR: &str = "var/mail";
+
+impl Settings {
+    /// The built-in defaults with no file and no environment (used by tests as a starting point).
+    pub fn defaults() -> Settings {
+        Settings {
+            // Cannot fail: a constant, and the `defaults` test parses it.
+            base_url: Url::parse(DEFAULT_BASE_URL).unwrap_or_else(|e| unreachable!("{e}")),
+            base_path: String::new(),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            signup: Signup {
+                enabled: false,
+                subject: None,
+                template: None,
+                whitelist: Vec::new(),
+                whitelist_subdomains: false,
+                whitelist_public: true,
+                confirm_ttl: Duration::from_secs(24 * 60 * 60),
+                confirm_on_get: false,
+            },
+            reset: PasswordReset {
+                enabled: false,
+                subject: None,
+                template: None,
+                ttl: Duration::from_secs(60 * 60),
+                two_step: false,
+            },
+            session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
+            captcha: Captcha::default(),
+            limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
+            email: Email {
+                from: None,
+                bcc: Vec::new(),
+            },
+            permitted_redirects: Vec::new(),
+            password: PasswordRules {
+                min_length: 10,
+                max_length: 1024,
+            },
+            mail: MailTransport::File(PathBuf::from(DEFAULT_MAIL_DIR)),
+        }
+    }
+}
