@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -69,7 +70,7 @@ impl RemoteVerifier {
         let remote_ip = client_ip.map(|ip| ip.to_string());
         let mut form = vec![
             // The secret travels only in the body: URLs end up in proxy and server logs.
-            ("secret", self.settings.private_key.as_str()),
+            ("secret", self.settings.private_key.expose_secret()),
             ("response", response),
         ];
         if let Some(ip) = &remote_ip {

@@ -5,6 +5,7 @@ use std::net::Ipv6Addr;
 use std::path::PathBuf;
 
 use lettre::message::Mailbox;
+use secrecy::SecretString;
 
 use super::ConfigError;
 use super::defaults::DEFAULT_MAIL_DIR;
@@ -33,8 +34,8 @@ pub struct Smtp {
     pub host: String,
     pub port: u16,
     pub security: SmtpSecurity,
-    /// User name and password.
-    pub credentials: Option<(String, String)>,
+    /// User name and password; the password's `Debug` is redacted.
+    pub credentials: Option<(String, SecretString)>,
 }
 
 /// How the SMTP connection is secured.
@@ -114,7 +115,7 @@ fn smtp(source: &Source, transport: &Value) -> Result<Smtp, ConfigError> {
         _ => Err(v.error(format!("{:?} is not a port number (1-65535)", v.text))),
     })?;
     let credentials = match (source.get("smtp.username"), source.get("smtp.password")) {
-        (Some(user), Some(password)) => Some((user.text.clone(), password.text.clone())),
+        (Some(user), Some(password)) => Some((user.text.clone(), password.text.as_str().into())),
         (None, None) => None,
         (Some(user), None) => {
             return Err(source.missing(

@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use secrecy::SecretString;
 use url::Url;
 
 use super::ConfigError;
@@ -15,8 +16,9 @@ pub struct RemoteCaptcha {
     pub provider: Provider,
     /// The site key, shown in the page's widget.
     pub public_key: String,
-    /// The secret; sent only in the body of the verify request, never logged.
-    pub private_key: String,
+    /// The secret; sent only in the body of the verify request, never logged (its `Debug` is
+    /// redacted).
+    pub private_key: SecretString,
     pub verify_url: Url,
     /// reCAPTCHA v3: answers scoring below this are refused.
     pub min_score: f64,
@@ -233,7 +235,7 @@ pub(super) fn remote_captcha(source: &Source) -> Result<Option<RemoteCaptcha>, C
     Ok(Some(RemoteCaptcha {
         provider,
         public_key: required("auth.recaptcha.public-key")?,
-        private_key: required("auth.recaptcha.private-key")?,
+        private_key: required("auth.recaptcha.private-key")?.into(),
         verify_url,
         min_score,
     }))

@@ -4,6 +4,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
 
+use secrecy::ExposeSecret;
+
 use super::*;
 
 const FILE: &str = "doorstep.properties";
@@ -417,7 +419,7 @@ fn captcha_limits_and_proxies() {
     .unwrap();
     let remote = s.captcha.remote.unwrap();
     assert_eq!(remote.provider, Provider::Turnstile);
-    assert_eq!(remote.private_key, "secret");
+    assert_eq!(remote.private_key.expose_secret(), "secret");
     assert_eq!(remote.min_score, 0.7);
     assert_eq!(
         remote.verify_url.as_str(),
@@ -472,9 +474,13 @@ fn mail_transports() {
         MailTransport::Smtp(smtp) => smtp,
         other => panic!("{other:?}"),
     };
+    let credentials = |s: &Smtp| {
+        let (user, password) = s.credentials.as_ref()?;
+        Some((user.clone(), password.expose_secret().to_owned()))
+    };
     let s = smtp("");
     assert_eq!(
-        (s.host.as_str(), s.port, s.security, s.credentials),
+        (s.host.as_str(), s.port, s.security.clone(), credentials(&s)),
         ("mx.example.org", 587, SmtpSecurity::StartTls, None)
     );
     assert_eq!(smtp("doorstep.smtp.security=tls").port, 465);
@@ -484,7 +490,7 @@ fn mail_transports() {
         2525
     );
     let s = smtp("doorstep.smtp.username=u\ndoorstep.smtp.password= p w ");
-    assert_eq!(s.credentials, Some(("u".to_owned(), "p w".to_owned())));
+    assert_eq!(credentials(&s), Some(("u".to_owned(), "p w".to_owned())));
 
     assert_eq!(
         error("doorstep.mail.transport=smtp"),
@@ -508,6 +514,28 @@ fn mail_transports() {
     assert!(smtp_error("doorstep.smtp.port=0").contains("is not a port number (1-65535)"));
     assert!(smtp_error("doorstep.smtp.port=70000").contains("is not a port number (1-65535)"));
     assert!(smtp_error("doorstep.smtp.security=ssl").contains("is not an SMTP security"));
+}
+
+#[test]
+fn secrets_are_redacted_in_debug_output() {
+    let s = parse(
+        "doorstep.mail.transport=smtp\n\
+         doorstep.smtp.host=mx.example.org\n\
+         doorstep.smtp.username=mailer\n\
+         doorstep.smtp.password=smtp-pw-9f3c1\n\
+         doorstep.auth.recaptcha=on\n\
+         doorstep.auth.recaptcha.public-key=site-key-4b8d\n\
+         doorstep.auth.recaptcha.private-key=captcha-key-7e2a4\n",
+    )
+    .unwrap();
+    let printed = format!("{s:?}");
+    // The neighbours are printed, so the secrets are missing by redaction, not by omission.
+    assert!(printed.contains("mailer"), "{printed}");
+    assert!(printed.contains("site-key-4b8d"), "{printed}");
+    assert!(!printed.contains("smtp-pw-9f3c1"), "{printed}");
+    assert!(!printed.contains("captcha-key-7e2a4"), "{printed}");
+    let pretty = format!("{s:#?}");
+    assert!(!pretty.contains("smtp-pw-9f3c1") && !pretty.contains("captcha-key-7e2a4"));
 }
 
 #[test]

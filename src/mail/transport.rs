@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
 
 use crate::config::{MailTransport, Smtp, SmtpSecurity};
 
@@ -143,7 +144,10 @@ fn smtp_relay(smtp: &Smtp) -> Result<AsyncSmtpTransport<Tokio1Executor>, String>
         .port(smtp.port)
         .timeout(Some(Duration::from_secs(20)));
     if let Some((username, password)) = &smtp.credentials {
-        builder = builder.credentials(Credentials::new(username.clone(), password.clone()));
+        builder = builder.credentials(Credentials::new(
+            username.clone(),
+            password.expose_secret().to_owned(),
+        ));
     }
     Ok(builder.build())
 }
