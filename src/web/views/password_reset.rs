@@ -1,0 +1,132 @@
+//! Password reset's replies.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{View, insert};
+use crate::accounts::password_reset::ResetRequestForm;
+use crate::captcha::Captchas;
+use crate::config::Settings;
+
+/// `GET /auth/pwreset`: the reset request form.
+#[derive(Serialize)]
+pub struct ResetRequestPage {
+    two_step: bool,
+    captcha: Value,
+    #[serde(skip)]
+    values: Option<ResetRequestValues>,
+}
+
+#[derive(Serialize)]
+struct ResetRequestValues {
+    email: String,
+    urlsuccess: String,
+    urlfailure: String,
+}
+
+impl ResetRequestPage {
+    pub fn new(settings: &Settings, captcha: &Captchas) -> ResetRequestPage {
+        ResetRequestPage {
+            two_step: settings.reset.two_step,
+            captcha: captcha.widget(),
+            values: None,
+        }
+    }
+
+    /// The form again, with what was sent (never the password).
+    pub fn refill(mut self, form: &ResetRequestForm) -> ResetRequestPage {
+        self.values = Some(ResetRequestValues {
+            email: form.email.trim().to_owned(),
+            urlsuccess: form.urlsuccess.clone(),
+            urlfailure: form.urlfailure.clone(),
+        });
+        self
+    }
+}
+
+impl View for ResetRequestPage {
+    const TEMPLATE: &'static str = "pwreset";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        if let Some(values) = &self.values {
+            insert(page, "values", values);
+        }
+    }
+}
+
+/// `POST /auth/pwreset`: the same reply whether or not the address has an account.
+#[derive(Serialize)]
+pub struct ResetRequested {
+    status: &'static str,
+    #[serde(skip)]
+    email: String,
+}
+
+impl ResetRequested {
+    pub fn new(email: String) -> ResetRequested {
+        ResetRequested {
+            status: "reset_requested",
+            email,
+        }
+    }
+}
+
+impl View for ResetRequested {
+    const TEMPLATE: &'static str = "pwreset_sent";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        insert(page, "email", &self.email);
+    }
+}
+
+/// A reset link that works: the page to choose the new password on.
+#[derive(Serialize)]
+pub struct ChoosePassword {
+    status: &'static str,
+    two_step: bool,
+    #[serde(skip)]
+    token: String,
+}
+
+impl ChoosePassword {
+    pub fn new(settings: &Settings, token: String) -> ChoosePassword {
+        ChoosePassword {
+            status: "token_valid",
+            two_step: settings.reset.two_step,
+            token,
+        }
+    }
+}
+
+impl View for ChoosePassword {
+    const TEMPLATE: &'static str = "pwreset_choose";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        insert(page, "token", &self.token);
+    }
+}
+
+/// The new password is set.
+#[derive(Serialize)]
+pub struct PasswordChanged {
+    status: &'static str,
+    #[serde(skip)]
+    email: String,
+}
+
+impl PasswordChanged {
+    pub fn new(email: String) -> PasswordChanged {
+        PasswordChanged {
+            status: "password_changed",
+            email,
+        }
+    }
+}
+
+impl View for PasswordChanged {
+    const TEMPLATE: &'static str = "pwreset_done";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        insert(page, "email", &self.email);
+    }
+}

@@ -1,0 +1,112 @@
+//! Signing in and out, and the account page's replies.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{View, insert};
+use crate::accounts::session::SignInForm;
+use crate::entities::account;
+
+/// `GET /auth/login`: the sign-in form.
+#[derive(Serialize)]
+pub struct SignInPage {
+    fields: [&'static str; 3],
+    #[serde(skip)]
+    values: Option<SignInValues>,
+}
+
+#[derive(Serialize)]
+struct SignInValues {
+    email: String,
+    urlsuccess: String,
+}
+
+impl Default for SignInPage {
+    fn default() -> SignInPage {
+        SignInPage {
+            fields: ["email", "password", "urlsuccess"],
+            values: None,
+        }
+    }
+}
+
+impl SignInPage {
+    /// The form again, with what was sent (never the password).
+    pub fn refill(mut self, form: &SignInForm) -> SignInPage {
+        self.values = Some(SignInValues {
+            email: form.email.clone(),
+            urlsuccess: form.urlsuccess.clone(),
+        });
+        self
+    }
+}
+
+impl View for SignInPage {
+    const TEMPLATE: &'static str = "login";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        if let Some(values) = &self.values {
+            insert(page, "values", values);
+        }
+    }
+}
+
+/// `POST /auth/login`: signed in (browsers are sent on instead).
+#[derive(Serialize)]
+pub struct SignedIn {
+    status: &'static str,
+    email: String,
+}
+
+impl SignedIn {
+    pub fn new(account: &account::Model) -> SignedIn {
+        SignedIn {
+            status: "ok",
+            email: account.email.clone(),
+        }
+    }
+}
+
+impl View for SignedIn {
+    const TEMPLATE: &'static str = "account";
+}
+
+/// `POST /auth/logout`: signed out (browsers are sent to the sign-in page instead).
+#[derive(Serialize)]
+pub struct SignedOut {
+    status: &'static str,
+}
+
+impl Default for SignedOut {
+    fn default() -> SignedOut {
+        SignedOut {
+            status: "signed_out",
+        }
+    }
+}
+
+impl View for SignedOut {
+    const TEMPLATE: &'static str = "login";
+}
+
+/// `GET /auth/me`: the signed-in account.
+#[derive(Serialize)]
+pub struct AccountView {
+    email: String,
+    firstname: String,
+    lastname: String,
+}
+
+impl AccountView {
+    pub fn new(account: account::Model) -> AccountView {
+        AccountView {
+            email: account.email,
+            firstname: account.first_name,
+            lastname: account.last_name,
+        }
+    }
+}
+
+impl View for AccountView {
+    const TEMPLATE: &'static str = "account";
+}

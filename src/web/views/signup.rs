@@ -1,0 +1,154 @@
+//! Sign-up's replies.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::{View, insert};
+use crate::accounts::{Confirmed, SignUpForm};
+use crate::captcha::Captchas;
+use crate::config::Settings;
+
+/// `GET /auth/signup`: what a front-end needs to build its own sign-up form.
+#[derive(Serialize)]
+pub struct SignUpPage {
+    fields: [&'static str; 6],
+    password: PasswordLimits,
+    /// Allowed domains, `[]` for any (or when the list is not public).
+    whitelist: Vec<String>,
+    captcha: Value,
+    #[serde(skip)]
+    values: Option<SignUpValues>,
+}
+
+#[derive(Serialize)]
+struct PasswordLimits {
+    min_length: usize,
+    max_length: usize,
+}
+
+/// What a refused sign-up form is shown again with: everything but the password.
+#[derive(Serialize)]
+struct SignUpValues {
+    firstname: String,
+    lastname: String,
+    email: String,
+    urlsuccess: String,
+    urlfailure: String,
+}
+
+impl SignUpPage {
+    pub fn new(settings: &Settings, captcha: &Captchas) -> SignUpPage {
+        let signup = &settings.signup;
+        SignUpPage {
+            fields: [
+                "firstname",
+                "lastname",
+                "email",
+                "password",
+                "urlsuccess",
+                "urlfailure",
+            ],
+            password: PasswordLimits {
+                min_length: settings.password.min_length,
+                max_length: settings.password.max_length,
+            },
+            whitelist: if signup.whitelist_public {
+                signup.whitelist.clone()
+            } else {
+                Vec::new()
+            },
+            captcha: captcha.widget(),
+            values: None,
+        }
+    }
+
+    /// The form again, with what was sent.
+    pub fn refill(mut self, form: &SignUpForm) -> SignUpPage {
+        self.values = Some(SignUpValues {
+            firstname: form.firstname.clone(),
+            lastname: form.lastname.clone(),
+            email: form.email.clone(),
+            urlsuccess: form.urlsuccess.clone(),
+            urlfailure: form.urlfailure.clone(),
+        });
+        self
+    }
+}
+
+impl View for SignUpPage {
+    const TEMPLATE: &'static str = "signup";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        if let Some(values) = &self.values {
+            insert(page, "values", values);
+        }
+    }
+}
+
+/// `POST /auth/signup`: the confirmation mail is on its way (said whether or not the address
+/// already has an account).
+#[derive(Serialize)]
+pub struct ConfirmationSent {
+    status: &'static str,
+    #[serde(skip)]
+    email: String,
+}
+
+impl ConfirmationSent {
+    pub fn new(email: String) -> ConfirmationSent {
+        ConfirmationSent {
+            status: "confirmation_sent",
+            email,
+        }
+    }
+}
+
+impl View for ConfirmationSent {
+    const TEMPLATE: &'static str = "signup_sent";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        insert(page, "email", &self.email);
+    }
+}
+
+/// The page a confirmation link opens: its button confirms (browsers only).
+#[derive(Serialize)]
+pub struct ConfirmPage {
+    token: String,
+}
+
+impl ConfirmPage {
+    pub fn new(token: String) -> ConfirmPage {
+        ConfirmPage { token }
+    }
+}
+
+impl View for ConfirmPage {
+    const TEMPLATE: &'static str = "confirm";
+}
+
+/// A confirmed address: the account exists.
+#[derive(Serialize)]
+pub struct AccountCreated {
+    status: &'static str,
+    #[serde(skip)]
+    confirmed: Confirmed,
+}
+
+impl AccountCreated {
+    pub fn new(confirmed: Confirmed) -> AccountCreated {
+        AccountCreated {
+            status: "confirmed",
+            confirmed,
+        }
+    }
+}
+
+impl View for AccountCreated {
+    const TEMPLATE: &'static str = "confirmed";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        insert(page, "email", &self.confirmed.email);
+        insert(page, "first_name", &self.confirmed.first_name);
+    }
+}
