@@ -3,15 +3,15 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use url::Url;
 
 use super::Context;
 use super::link::LinkFailed;
 use super::policy::stored_url;
-use super::token::{self, Purpose, Redeemed};
+use super::token::{self, Lookup, Purpose, Redeemed};
 use crate::entities::{account, pending_signup};
 use crate::error::Error;
 
@@ -36,6 +36,7 @@ pub async fn confirm_email(
         return Err(Error::SignupDisabled.into());
     }
     let txn = ctx.db.begin().await?;
+    take_turn(&txn, secret, now).await?;
     let outcome = match token::redeem(&txn, secret, Purpose::Signup, now).await? {
         Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
             Some(pending) => create_account(&txn, pending, now).await.map_err(Into::into),
@@ -63,6 +64,32 @@ pub async fn confirm_email(
     }
     txn.commit().await?;
     outcome
+}
+
+/// Confirmations of one address take turns: every pending sign-up of the address is locked, in
+/// id order, before any row changes. Otherwise two sibling links confirmed at once deadlock on
+/// PostgreSQL (each holds its own token and waits for the other's, which it withdraws); now the
+/// second waits, then finds its link withdrawn: `token_invalid`. SQLite has one writer anyway.
+async fn take_turn(
+    txn: &DatabaseTransaction,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (Lookup::Usable(token) | Lookup::Used(token) | Lookup::Expired(token)) =
+        token::inspect(txn, secret, Purpose::Signup, now).await?
+    else {
+        return Ok(());
+    };
+    let Some(pending) = pending(txn, token.subject_id).await? else {
+        return Ok(());
+    };
+    pending_signup::Entity::find()
+        .filter(pending_signup::Column::EmailKey.eq(&pending.email_key))
+        .order_by_asc(pending_signup::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    Ok(())
 }
 
 async fn pending(

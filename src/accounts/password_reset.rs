@@ -194,6 +194,13 @@ pub async fn reset_password(
     let password_hash = new_password_hash(ctx, &request, &account, form.password).await?;
 
     let txn = ctx.db.begin().await?;
+    // Resets of one account take turns: its row is locked before any token is used, or two
+    // sibling links used at once deadlock on PostgreSQL (each would hold its own token and wait
+    // for the other's, which it withdraws). The second then finds its link withdrawn.
+    account::Entity::find_by_id(account.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let Redeemed::JustNow(_) =
         token::redeem(&txn, &form.token, Purpose::PasswordReset, now).await?
     else {

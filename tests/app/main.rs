@@ -11,6 +11,7 @@ mod limits;
 mod mail;
 mod overload;
 mod password_reset;
+mod reliability;
 mod security;
 mod sessions;
 mod signup;
