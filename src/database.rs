@@ -10,6 +10,8 @@ use sea_orm::{
 
 /// Any fixed number: instances starting together take turns migrating.
 const MIGRATION_LOCK: i64 = 0x646f_6f72;
+/// How long a statement waits for a lock on PostgreSQL (SQLite's busy timeout is the same).
+const LOCK_WAIT: &str = "5s";
 
 /// Connects and runs pending migrations; any failure stops start-up.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
@@ -34,6 +36,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
             options.max_connections(1);
         }
     }
+    if url.starts_with("postgres") {
+        // A request must not wait without end behind a lock another session holds: after
+        // LOCK_WAIT it fails, and the client gets 503 unavailable (see error.rs), like SQLite's
+        // busy timeout.
+        options.map_sqlx_postgres_opts(|pg| pg.options([("lock_timeout", LOCK_WAIT)]));
+    }
     let db = Database::connect(options)
         .await
         .map_err(|err| format!("database {}: {err}", redact_url(url)))?;
@@ -48,6 +56,8 @@ async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
         // DDL is transactional on PostgreSQL: migrate inside one transaction that holds a lock,
         // so several instances starting at once do not race each other.
         let txn = db.begin().await?;
+        // Another instance may take longer than a request's lock wait to migrate.
+        txn.execute_unprepared("SET LOCAL lock_timeout = 0").await?;
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .await?;
         Migrator::up(&txn, None).await?;

@@ -121,6 +121,8 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Busy { retry_after } | Error::RateLimited { retry_after } => Some(*retry_after),
+            // A database lock or an outage of a service we ask: worth trying again shortly.
+            Error::Unavailable => Some(Duration::from_secs(5)),
             _ => None,
         }
     }
@@ -138,16 +140,46 @@ impl Error {
 }
 
 impl From<sea_orm::DbErr> for Error {
-    /// A database that cannot be reached is `unavailable` (503, worth a retry); anything
-    /// else it says is a fault of ours.
+    /// A database that cannot be reached, or that stayed locked by another writer past the
+    /// lock wait, is `unavailable` (503, worth a retry); anything else it says is a fault of
+    /// ours.
     fn from(err: sea_orm::DbErr) -> Self {
         match err {
             sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
                 log::error!("database unavailable: {err}");
                 Error::Unavailable
             }
+            err if is_lock_wait(&err) => {
+                log::warn!("database busy: {err}");
+                Error::Unavailable
+            }
             err => Error::internal("database", err),
         }
+    }
+}
+
+/// SQLite's `SQLITE_BUSY`/`SQLITE_LOCKED` (any extended code), PostgreSQL's `lock_not_available`,
+/// `serialization_failure` and `deadlock_detected`: the same request may well pass a moment later.
+fn is_lock_wait(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx))) =
+        err
+    else {
+        return false;
+    };
+    let Some(db) = sqlx.as_database_error() else {
+        return false;
+    };
+    let code = db.code().unwrap_or_default();
+    if db
+        .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        // SQLite's primary result code is the low byte of the extended one.
+        code.parse::<u32>()
+            .is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+    } else {
+        matches!(code.as_ref(), "55P03" | "40001" | "40P01")
     }
 }
 

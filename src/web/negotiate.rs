@@ -99,7 +99,7 @@ async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Re
     }
     if is_json {
         // JSON needs no CSRF token: a cross-site page cannot send it without a CORS preflight.
-        serde_json::from_str(&body).map_err(|_| Error::invalid("body", "malformed"))
+        serde_json::from_str(&body).map_err(unparsable)
     } else {
         let fields: Vec<(String, String)> =
             serde_urlencoded::from_str(&body).map_err(|_| Error::invalid("body", "malformed"))?;
@@ -108,7 +108,16 @@ async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Re
             .find(|(name, _)| name == "csrf_token")
             .map(|(_, v)| v.as_str());
         verify_csrf(req, sent)?;
-        serde_urlencoded::from_str(&body).map_err(|_| Error::invalid("body", "malformed"))
+        serde_urlencoded::from_str(&body).map_err(unparsable)
+    }
+}
+
+/// A body that does not fit its struct: `nul_character` when a field holds NUL, else `malformed`.
+fn unparsable(err: impl std::fmt::Display) -> Error {
+    if err.to_string().contains(crate::fields::NUL_REFUSED) {
+        Error::invalid("body", "nul_character")
+    } else {
+        Error::invalid("body", "malformed")
     }
 }
 

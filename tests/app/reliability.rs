@@ -3,7 +3,7 @@
 use rocket::http::Status;
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, signup_body};
 
 async fn confirm(app: &TestApp, token: &str) -> crate::support::Reply {
     app.post_json("/auth/signup/confirm", &json!({ "token": token }))
@@ -64,4 +64,61 @@ async fn racing_sibling_reset_links_change_the_password_once() {
         assert_eq!(won.status, Status::Ok, "{}", won.body);
         lost.assert_error(Status::BadRequest, "token_invalid");
     }
+}
+
+/// Another session holds the write lock (SQLite) or locks the sign-up table (PostgreSQL) for
+/// longer than doorstep waits: the sign-up is 503 `unavailable` with `Retry-After`, stores
+/// nothing and queues nothing, and goes through once the lock is gone.
+#[rocket::async_test]
+async fn a_locked_database_is_unavailable_and_keeps_nothing() {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, TransactionTrait};
+
+    let app = TestApp::start().await;
+    let before = app.footprint().await;
+    let other = Database::connect(&app.database_url).await.unwrap();
+    let holder = other.begin().await.unwrap();
+    let lock = match holder.get_database_backend() {
+        DbBackend::Postgres => "LOCK TABLE pending_signups IN ACCESS EXCLUSIVE MODE",
+        _ => "DELETE FROM rate_limits",
+    };
+    holder.execute_unprepared(lock).await.unwrap();
+
+    let reply = app
+        .post_json("/auth/signup", &signup_body("ada@example.com"))
+        .await;
+    reply.assert_error(Status::ServiceUnavailable, "unavailable");
+    assert!(reply.retry_after.is_some(), "{reply:?}");
+    holder.rollback().await.unwrap();
+    assert_eq!(app.footprint().await, before);
+    app.deliver().await;
+    assert!(app.mails().is_empty());
+
+    let again = app
+        .post_json("/auth/signup", &signup_body("ada@example.com"))
+        .await;
+    assert_eq!(again.status, Status::Ok, "{}", again.body);
+}
+
+/// PostgreSQL refuses NUL in text; doorstep refuses it first, in every field, form or JSON.
+#[rocket::async_test]
+async fn nul_in_any_text_field_is_refused_before_the_database() {
+    let app = TestApp::with(|s| s.reset.enabled = true).await;
+    let before = app.footprint().await;
+    for field in ["firstname", "lastname", "email", "password", "urlsuccess"] {
+        let mut body = signup_body("ada@example.com");
+        body[field] = json!("ada\u{0}@example.com");
+        let reply = app.post_json("/auth/signup", &body).await;
+        reply.assert_error(Status::BadRequest, "invalid_request");
+        assert_eq!(reply.json()["fields"]["body"], "nul_character", "{field}");
+    }
+    let login = json!({ "email": "ada\u{0}@example.com", "password": "x" });
+    let reply = app.post_json("/auth/login", &login).await;
+    reply.assert_error(Status::BadRequest, "invalid_request");
+    let reset = json!({ "email": "ada\u{0}@example.com" });
+    let reply = app.post_json("/auth/pwreset", &reset).await;
+    reply.assert_error(Status::BadRequest, "invalid_request");
+    let form = [("email", "ada\u{0}@example.com"), ("password", "x")];
+    let reply = app.post_form("/auth/login", &form).await;
+    assert_eq!(reply.status, Status::BadRequest, "{}", reply.body);
+    assert_eq!(app.footprint().await, before);
 }
