@@ -63,6 +63,32 @@ impl<'r> FromRequest<'r> for OpeningConfirms {
     }
 }
 
+/// The `confirm` parameter of a mailed link, if the request has one.
+///
+/// Sent twice, or spelled in another case (`CONFIRM=`), the request is refused with 400
+/// `invalid_request` rather than showing the plain form: which token would we act on?
+pub struct LinkToken(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for LinkToken {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let query = req.uri().query().map_or("", |query| query.as_str());
+        let mut token = None;
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            if name == "confirm" && token.is_none() {
+                token = Some(value.into_owned());
+            } else if name == "confirm" {
+                return refuse(req, Error::invalid("confirm", "repeated"));
+            } else if name.eq_ignore_ascii_case("confirm") {
+                return refuse(req, Error::invalid("confirm", "invalid"));
+            }
+        }
+        Outcome::Success(LinkToken(token))
+    }
+}
+
 /// The signed-in account; without a live session the route answers 401 `unauthenticated`.
 pub struct CurrentAccount(pub account::Model);
 

@@ -3,7 +3,7 @@
 use rocket::State;
 
 use super::Doorstep;
-use super::guards::PasswordResetOpen;
+use super::guards::{LinkToken, PasswordResetOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::views::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 use crate::accounts::password_reset::{self, NewPasswordForm, ResetRequestForm};
@@ -12,13 +12,13 @@ use crate::limits::ClientAddress;
 /// The request form, or for a link, the page to choose the new password on.
 ///
 /// Opening the link checks it and changes nothing: mail scanners fetch links too.
-#[rocket::get("/auth/pwreset?<confirm>")]
+#[rocket::get("/auth/pwreset")]
 pub async fn form(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,
-    confirm: Option<String>,
+    link: LinkToken,
 ) -> Result<Reply, Failed> {
-    let Some(token) = confirm else {
+    let Some(token) = link.0 else {
         return Ok(Reply::show(ResetRequestPage::new(
             app.settings(),
             &app.accounts.captcha,

@@ -5,7 +5,7 @@ use rocket::serde::json::Json;
 use serde::Deserialize;
 
 use super::Doorstep;
-use super::guards::{OpeningConfirms, SignupOpen};
+use super::guards::{LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::views::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
 use crate::accounts::{self, SignUpForm};
@@ -14,14 +14,14 @@ use crate::limits::ClientAddress;
 
 /// The sign-up form, or for a confirmation link, the page whose button confirms (or the
 /// outcome, when opening the link confirms: see `OpeningConfirms`).
-#[rocket::get("/auth/signup?<confirm>")]
+#[rocket::get("/auth/signup")]
 pub async fn form(
     app: &State<Doorstep>,
     _open: SignupOpen,
     opening: OpeningConfirms,
-    confirm: Option<String>,
+    link: LinkToken,
 ) -> Result<Reply, Failed> {
-    match confirm {
+    match link.0 {
         Some(token) if opening.0 => confirm_email(app, &token).await,
         Some(token) => Ok(Reply::show(ConfirmPage::new(token))),
         None => Ok(Reply::show(SignUpPage::new(

@@ -122,3 +122,25 @@ async fn nul_in_any_text_field_is_refused_before_the_database() {
     assert_eq!(reply.status, Status::BadRequest, "{}", reply.body);
     assert_eq!(app.footprint().await, before);
 }
+
+/// A link with its token twice, or `CONFIRM=`, is refused rather than shown as the plain form.
+#[rocket::async_test]
+async fn a_repeated_or_misspelled_confirm_parameter_is_refused() {
+    let app = TestApp::with(|s| s.reset.enabled = true).await;
+    let token = app.sign_up("ada@example.com").await;
+    for route in ["/auth/signup", "/auth/pwreset"] {
+        let twice = app
+            .get_json(&format!("{route}?confirm={token}&confirm=other"))
+            .await;
+        twice.assert_error(Status::BadRequest, "invalid_request");
+        assert_eq!(twice.json()["fields"]["confirm"], "repeated");
+        let shouted = app.get_html(&format!("{route}?CONFIRM={token}")).await;
+        assert_eq!(shouted.status, Status::BadRequest, "{}", shouted.body);
+    }
+    assert_eq!(app.count("accounts").await, 0);
+    // One parameter, among others, still works.
+    let reply = app
+        .get_json(&format!("/auth/signup?lang=en&confirm={token}"))
+        .await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+}
