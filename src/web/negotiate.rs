@@ -254,21 +254,18 @@ impl Failed {
     /// A refused link: everyone is sent to the caller's `urlfailure?error=<code>` when one is
     /// known for the link, else gets the error.
     pub fn link(failed: LinkFailed) -> Failed {
-        let instead = match &failed.url_failure {
-            Some(url) => Instead::SeeOther(failure_target(url, failed.error.code()).into()),
-            None => Instead::Nothing,
-        };
-        Failed {
-            error: failed.error,
-            instead,
-        }
+        Failed::link_failure(failed, Instead::SeeOther)
     }
 
     /// A refused link that was only looked at: browsers go to the failure target when one is
     /// known, programs asking about the link get the answer.
     pub fn link_looked_at(failed: LinkFailed) -> Failed {
+        Failed::link_failure(failed, Instead::SendBrowsers)
+    }
+
+    fn link_failure(failed: LinkFailed, redirect: fn(String) -> Instead) -> Failed {
         let instead = match &failed.url_failure {
-            Some(url) => Instead::SendBrowsers(failure_target(url, failed.error.code()).into()),
+            Some(url) => redirect(failure_target(url, failed.error.code()).into()),
             None => Instead::Nothing,
         };
         Failed {

@@ -3,11 +3,23 @@
 use rocket::http::Status;
 use serde_json::json;
 
-use crate::support::{TestApp, signup_body};
+use crate::support::{Reply, TestApp, signup_body};
 
-async fn confirm(app: &TestApp, token: &str) -> crate::support::Reply {
+async fn confirm(app: &TestApp, token: &str) -> Reply {
     app.post_json("/auth/signup/confirm", &json!({ "token": token }))
         .await
+}
+
+/// Of two racing links one wins; the other finds itself withdrawn.
+#[track_caller]
+fn one_won_one_lost(a: Reply, b: Reply) {
+    let (won, lost) = if a.status == Status::Ok {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert_eq!(won.status, Status::Ok, "{}", won.body);
+    lost.assert_error(Status::BadRequest, "token_invalid");
 }
 
 #[rocket::async_test]
@@ -18,13 +30,7 @@ async fn racing_sibling_links_make_one_account_and_the_loser_is_token_invalid() 
         let first = app.sign_up(&email).await;
         let second = app.sign_up(&email).await;
         let (a, b) = rocket::tokio::join!(confirm(&app, &first), confirm(&app, &second));
-        let (won, lost) = if a.status == Status::Ok {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        assert_eq!(won.status, Status::Ok, "{}", won.body);
-        lost.assert_error(Status::BadRequest, "token_invalid");
+        one_won_one_lost(a, b);
     }
     assert_eq!(app.count("accounts").await, 5);
     assert_eq!(app.count("pending_signups").await, 5);
@@ -56,13 +62,7 @@ async fn racing_sibling_reset_links_change_the_password_once() {
             choose(&links[0], format!("first passphrase number {round}")),
             choose(&links[1], format!("second passphrase number {round}")),
         );
-        let (won, lost) = if a.status == Status::Ok {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        assert_eq!(won.status, Status::Ok, "{}", won.body);
-        lost.assert_error(Status::BadRequest, "token_invalid");
+        one_won_one_lost(a, b);
     }
 }
 
