@@ -146,28 +146,29 @@ pub fn take_stashed(req: &Request<'_>) -> Option<Error> {
 pub struct Rendered {
     template: &'static str,
     json: Value,
-    page: Map<String, Value>,
+    /// What only the page shows, added to the JSON's values when the page is rendered.
+    page_only: Map<String, Value>,
 }
 
 impl Rendered {
     fn of<V: View>(view: V) -> Rendered {
-        let json = serde_json::to_value(&view).unwrap_or(Value::Null);
-        let mut page = match &json {
-            Value::Object(values) => values.clone(),
-            _ => Map::new(),
-        };
-        view.page_only(&mut page);
+        let mut page_only = Map::new();
+        view.page_only(&mut page_only);
         Rendered {
             template: V::TEMPLATE,
-            json,
-            page,
+            json: serde_json::to_value(&view).unwrap_or(Value::Null),
+            page_only,
         }
     }
 
-    /// The template's values: the view, then `extra`, then what every page relies on (last, so
-    /// that nothing shadows it).
+    /// The template's values: the view, what only the page shows, then `extra`, then what every
+    /// page relies on (last, so that nothing shadows it).
     fn into_page(self, req: &Request<'_>, extra: Map<String, Value>) -> Template {
-        let mut context = self.page;
+        let mut context = match self.json {
+            Value::Object(values) => values,
+            _ => Map::new(),
+        };
+        context.extend(self.page_only);
         context.extend(extra);
         context.extend(page_context(req));
         Template::render(self.template, Value::Object(context))
