@@ -10,7 +10,9 @@ use std::time::Duration;
 pub type FieldErrors = BTreeMap<&'static str, &'static str>;
 
 /// Every way a request can fail, each with a stable `code()` that clients may rely on.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Error::iter()` yields one of each kind, so the API description lists every code.
+#[derive(Debug, thiserror::Error, strum::EnumIter)]
 pub enum Error {
     #[error("Some fields are missing or invalid.")]
     InvalidRequest(FieldErrors),

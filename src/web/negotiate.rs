@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::Doorstep;
 use super::cookies::{csrf_token, verify_csrf};
-use super::views::View;
+use super::views::{ErrorBody, View};
 use crate::accounts::LinkFailed;
 use crate::accounts::policy::failure_target;
 use crate::error::Error;
@@ -186,9 +186,13 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// Shows `view`: its template for browsers, its JSON for programs.
+    /// Shows `view`: its template for browsers (or where the view sends them), its JSON for
+    /// programs.
     pub fn show(view: impl View) -> Reply {
-        Reply::Show(Rendered::of(view))
+        match view.browsers_go_to() {
+            Some(url) => Reply::ShowOrSendBrowsers(Rendered::of(view), url),
+            None => Reply::Show(Rendered::of(view)),
+        }
     }
 
     /// Programs get `view` as JSON; browsers are sent on to `url`.
@@ -227,9 +231,7 @@ enum Instead {
     Nothing,
     /// The form again for browsers, filled in, with the error beside its field.
     Refill(Box<Rendered>),
-    /// `303 See Other` to the caller's failure target, for browsers and programs alike.
-    SeeOther(String),
-    /// The failure target for browsers; the error as JSON for programs.
+    /// The failure target for browsers; the error as JSON, naming the target, for programs.
     SendBrowsers(String),
 }
 
@@ -252,21 +254,11 @@ impl Failed {
         }
     }
 
-    /// A refused link: everyone is sent to the caller's `urlfailure?error=<code>` when one is
-    /// known for the link, else gets the error.
+    /// A refused link: browsers are sent to the caller's `urlfailure?error=<code>` when one is
+    /// known for the link, programs get the error with that target as `redirect`.
     pub fn link(failed: LinkFailed) -> Failed {
-        Failed::link_failure(failed, Instead::SeeOther)
-    }
-
-    /// A refused link that was only looked at: browsers go to the failure target when one is
-    /// known, programs asking about the link get the answer.
-    pub fn link_looked_at(failed: LinkFailed) -> Failed {
-        Failed::link_failure(failed, Instead::SendBrowsers)
-    }
-
-    fn link_failure(failed: LinkFailed, redirect: fn(String) -> Instead) -> Failed {
         let instead = match &failed.url_failure {
-            Some(url) => redirect(failure_target(url, failed.error.code()).into()),
+            Some(url) => Instead::SendBrowsers(failure_target(url, failed.error.code()).into()),
             None => Instead::Nothing,
         };
         Failed {
@@ -280,26 +272,23 @@ impl<'r> Responder<'r, 'static> for Failed {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let error = self.error;
         let status = Status::new(error.status());
-        let fields = error.fields();
-        let mut body = Map::new();
-        body.insert("error".into(), json!(error.code()));
-        body.insert("message".into(), json!(error.to_string()));
-        if !fields.is_empty() {
-            body.insert("fields".into(), json!(fields));
-        }
         let format = Format::of(req);
+        let redirect = match &self.instead {
+            Instead::SendBrowsers(url) => Some(url.clone()),
+            _ => None,
+        };
+        let body = ErrorBody::new(&error, redirect);
         let mut response = match (self.instead, format) {
-            (Instead::SeeOther(url), _) | (Instead::SendBrowsers(url), Format::Html) => {
-                return Redirect::to(url).respond_to(req);
-            }
-            (_, Format::Json) => (status, Json(Value::Object(body))).respond_to(req)?,
+            (Instead::SendBrowsers(url), Format::Html) => return Redirect::to(url).respond_to(req),
+            (_, Format::Json) => (status, Json(body)).respond_to(req)?,
             (Instead::Refill(form), Format::Html) => {
                 // A form's own `fields` (the list of its inputs) must not pass for field errors.
-                body.insert("fields".into(), json!(fields));
-                (status, form.into_page(req, body)).respond_to(req)?
+                let mut values = values_of(&body);
+                values.insert("fields".into(), json!(error.fields()));
+                (status, form.into_page(req, values)).respond_to(req)?
             }
             (Instead::Nothing, Format::Html) => {
-                let mut context = body;
+                let mut context = values_of(&body);
                 context.extend(page_context(req));
                 (status, Template::render("error", Value::Object(context))).respond_to(req)?
             }
@@ -311,6 +300,13 @@ impl<'r> Responder<'r, 'static> for Failed {
             ));
         }
         Ok(response)
+    }
+}
+
+fn values_of(body: &impl serde::Serialize) -> Map<String, Value> {
+    match serde_json::to_value(body) {
+        Ok(Value::Object(values)) => values,
+        _ => Map::new(),
     }
 }
 

@@ -26,7 +26,7 @@ pub async fn form(
     };
     password_reset::check_reset_link(&app.accounts, &token, app.clock.now())
         .await
-        .map_err(Failed::link_looked_at)?;
+        .map_err(Failed::link)?;
     Ok(Reply::show(ChoosePassword::new(app.settings(), token)))
 }
 
@@ -61,8 +61,5 @@ pub async fn confirm(
             Some(_) => Failed::link(failed),
             None => Failed::refill(failed.error, page),
         })?;
-    Ok(match changed.url_success {
-        Some(url) => Reply::see_other(url.to_string()),
-        None => Reply::show(PasswordChanged::new(changed.email)),
-    })
+    Ok(Reply::show(PasswordChanged::new(changed)))
 }

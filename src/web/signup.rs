@@ -78,8 +78,5 @@ async fn confirm_email(app: &Doorstep, token: &str) -> Result<Reply, Failed> {
     let confirmed = accounts::confirm_email(&app.accounts, token, app.clock.now())
         .await
         .map_err(Failed::link)?;
-    Ok(match &confirmed.url_success {
-        Some(url) => Reply::see_other(url.to_string()),
-        None => Reply::show(AccountCreated::new(confirmed)),
-    })
+    Ok(Reply::show(AccountCreated::new(confirmed)))
 }

@@ -184,13 +184,22 @@ async fn urlsuccess_and_urlfailure_work_as_for_sign_up() {
     let ada = request_link(&app, ADA, &[("urlsuccess", welcome)]).await;
     let failed = &[("urlfailure", "https://app.example/failed?lang=en")];
     let grace = request_link(&app, "grace@example.com", failed).await;
+    // Programs asked for JSON and get it, naming the target; browsers are sent there.
     let done = choose(&app, &ada, NEW).await;
-    assert_eq!(done.redirect(), (Status::SeeOther, Some(welcome)));
+    assert_eq!(
+        done.json(),
+        json!({"status": "password_changed", "redirect": welcome})
+    );
 
     app.clock.advance(HOUR + SECOND);
     let expected = (Status::SeeOther, Some(FAILED));
     assert_eq!(app.get_html(&link(&grace)).await.redirect(), expected);
-    assert_eq!(choose(&app, &grace, NEW).await.redirect(), expected);
+    let refused = choose(&app, &grace, NEW).await;
+    refused.assert_error(Status::Gone, "token_expired");
+    assert_eq!(refused.json()["redirect"], FAILED);
+    let form = [("token", grace.as_str()), ("password", NEW)];
+    let refused = app.post_form("/auth/pwreset/confirm", &form).await;
+    assert_eq!(refused.redirect(), expected);
 
     let (footprint, requests) = (app.footprint().await, app.count("password_resets").await);
     for (field, target) in [

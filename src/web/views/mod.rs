@@ -1,6 +1,7 @@
 //! Every reply body, as a type: programs get it as JSON, and browsers see its template filled
 //! with the same values plus what only a page shows. The JSON contract is written down here.
 
+mod error;
 mod password_reset;
 mod session;
 mod signup;
@@ -8,6 +9,7 @@ mod signup;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use session::{AccountView, SignInPage, SignedIn, SignedOut};
 pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
@@ -19,6 +21,12 @@ pub trait View: Serialize {
     /// Adds what only the page shows, never sent to programs (an address just used, a link's
     /// token, the values of a form shown again).
     fn page_only(&self, _page: &mut Map<String, Value>) {}
+
+    /// Where browsers are sent instead of seeing the page (the caller's `urlsuccess`);
+    /// programs get the view, which names it too.
+    fn browsers_go_to(&self) -> Option<String> {
+        None
+    }
 }
 
 /// `GET /healthz`.

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{View, insert};
-use crate::accounts::password_reset::ResetRequestForm;
+use crate::accounts::password_reset::{self, ResetRequestForm};
 use crate::captcha::Captchas;
 use crate::config::Settings;
 
@@ -110,21 +110,29 @@ impl View for ChoosePassword {
 #[derive(Serialize)]
 pub struct PasswordChanged {
     status: &'static str,
+    /// The caller's `urlsuccess`, when the request named one: browsers are sent there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect: Option<String>,
     #[serde(skip)]
     email: String,
 }
 
 impl PasswordChanged {
-    pub fn new(email: String) -> PasswordChanged {
+    pub fn new(changed: password_reset::PasswordChanged) -> PasswordChanged {
         PasswordChanged {
             status: "password_changed",
-            email,
+            redirect: changed.url_success.as_ref().map(ToString::to_string),
+            email: changed.email,
         }
     }
 }
 
 impl View for PasswordChanged {
     const TEMPLATE: &'static str = "pwreset_done";
+
+    fn browsers_go_to(&self) -> Option<String> {
+        self.redirect.clone()
+    }
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);

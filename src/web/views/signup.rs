@@ -131,6 +131,9 @@ impl View for ConfirmPage {
 #[derive(Serialize)]
 pub struct AccountCreated {
     status: &'static str,
+    /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect: Option<String>,
     #[serde(skip)]
     confirmed: Confirmed,
 }
@@ -139,6 +142,7 @@ impl AccountCreated {
     pub fn new(confirmed: Confirmed) -> AccountCreated {
         AccountCreated {
             status: "confirmed",
+            redirect: confirmed.url_success.as_ref().map(ToString::to_string),
             confirmed,
         }
     }
@@ -146,6 +150,10 @@ impl AccountCreated {
 
 impl View for AccountCreated {
     const TEMPLATE: &'static str = "confirmed";
+
+    fn browsers_go_to(&self) -> Option<String> {
+        self.redirect.clone()
+    }
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.confirmed.email);
