@@ -95,6 +95,7 @@ impl App {
         };
         let statics = format!("{}/static", self.settings.base_path);
         let headers = web::SecurityHeaders::new(&self.settings);
+        let description = web::openapi::ApiDescription::new(&self.settings);
         let run_worker = self.worker;
         rocket::custom(self.figment.clone())
             .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {
@@ -106,6 +107,7 @@ impl App {
                     }
                 }
             }))
+            .manage(description)
             .attach(Template::fairing())
             .attach(headers)
             .attach(AdHoc::on_liftoff("background work", move |rocket| {

@@ -18,6 +18,7 @@ const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
 const CAPTCHA: &str = "/auth/captcha";
 const STYLESHEET: &str = "/static/doorstep.css";
+const OPENAPI: &str = "/openapi.json";
 
 /// Builds doorstep's URLs.
 #[derive(Debug, Clone)]
@@ -88,6 +89,7 @@ impl Links {
             logout: self.path(LOGOUT),
             account: self.path(ACCOUNT),
             stylesheet: self.path(STYLESHEET),
+            openapi: self.path(OPENAPI),
         }
     }
 
@@ -103,6 +105,7 @@ fn captcha_png(id: &str) -> String {
 /// The site's own paths, as the templates use them (`{{ links.login }}`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PageLinks {
+    pub openapi: String,
     pub signup: String,
     pub signup_confirm: String,
     pub password_reset: String,

@@ -24,7 +24,7 @@ use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
 
 /// The reset request, form or JSON alike (`password` only in the two-step variant).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ResetRequestForm {
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
@@ -39,7 +39,7 @@ pub struct ResetRequestForm {
 }
 
 /// The new-password form: the link's token, and the password (unless two-step).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPasswordForm {
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,

@@ -18,7 +18,7 @@ use crate::limits::{self, ClientAddress};
 use crate::random::digest;
 
 /// The sign-in fields, form or JSON alike.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignInForm {
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,

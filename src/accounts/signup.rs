@@ -20,7 +20,7 @@ use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
 
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignUpForm {
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub firstname: String,

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::error::Error;
 
 /// The captcha fields of a sign-up or reset body, form or JSON alike.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct CaptchaFields {
     /// The remote widget's token: `g-recaptcha-response` in forms, `grecaptcharesponse` in JSON.
     #[serde(

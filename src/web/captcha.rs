@@ -1,18 +1,26 @@
 //! The image captcha's routes: a fresh challenge as JSON, and its picture.
 
-use rocket::State;
 use rocket::http::Header;
 use rocket::serde::json::Json;
+use rocket::{State, get};
 
 use super::Doorstep;
 use super::negotiate::Failed;
-use super::views::PictureChallenge;
+use super::views::{ErrorBody, PictureChallenge};
 use crate::captcha::image;
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 
 /// A new challenge: `{"id": …, "image": <URL of its PNG>}`; 404 while the image captcha is off.
-#[rocket::get("/auth/captcha")]
+#[utoipa::path(
+    tag = "captcha",
+    responses(
+        (status = 200, description = "A new picture challenge", body = PictureChallenge),
+        (status = 404, description = "`not_found`: the picture captcha is off", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[get("/auth/captcha")]
 pub async fn challenge(
     app: &State<Doorstep>,
     client: ClientAddress,
@@ -46,7 +54,17 @@ async fn limit_images(app: &Doorstep, client: &ClientAddress) -> Result<(), Erro
 pub struct Png(Vec<u8>, Header<'static>);
 
 /// The picture of a challenge; 404 once it is unknown, expired or used.
-#[rocket::get("/auth/captcha/<file>")]
+#[utoipa::path(
+    tag = "captcha",
+    params(("file" = String, Path, description = "`<id>.png`")),
+    responses(
+        (status = 200, description = "The challenge's picture", content((Vec<u8> = "image/png"))),
+        (status = 404, description = "`not_found`: unknown, expired or used, or the captcha is off",
+            body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[get("/auth/captcha/<file>")]
 pub async fn picture(
     app: &State<Doorstep>,
     client: ClientAddress,

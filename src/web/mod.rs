@@ -5,6 +5,7 @@ pub mod catchers;
 pub mod cookies;
 pub mod guards;
 pub mod negotiate;
+pub mod openapi;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
@@ -16,12 +17,13 @@ pub use state::Doorstep;
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
 use rocket::serde::json::Json;
-use rocket::{Catcher, Request, Response, Route, State};
+use rocket::{Catcher, Request, Response, Route, State, get};
 
 use crate::config::Settings;
 use crate::error::Error;
 use negotiate::{Failed, Reply};
-use views::Health;
+use openapi::ApiDescription;
+use views::{ApiReference, ErrorBody, Health};
 
 /// The API map, mounted under `doorstep.base-path`.
 pub fn routes() -> Vec<Route> {
@@ -41,6 +43,8 @@ pub fn routes() -> Vec<Route> {
         session::me,
         captcha::challenge,
         captcha::picture,
+        description,
+        reference,
     ]
 }
 
@@ -49,19 +53,42 @@ pub fn catchers() -> Vec<Catcher> {
 }
 
 /// The front door leads to sign-up.
-#[rocket::get("/")]
+#[utoipa::path(tag = "service", responses((status = 303, description = "On to the sign-up form")))]
+#[get("/")]
 fn index(app: &State<Doorstep>) -> Reply {
     Reply::see_other(app.links().signup_page())
 }
 
 /// 200 while the database answers, for load balancers and orchestrators.
-#[rocket::get("/healthz")]
+#[utoipa::path(tag = "service", responses(
+    (status = 200, description = "The database answers", body = Health),
+    (status = 503, description = "`unavailable`: the database does not answer", body = ErrorBody),
+))]
+#[get("/healthz")]
 async fn healthz(app: &State<Doorstep>) -> Result<Json<Health>, Failed> {
     app.accounts.db.ping().await.map_err(|err| {
         log::error!("health check: {err}");
         Error::Unavailable
     })?;
     Ok(Json(Health::ok()))
+}
+
+/// This API's OpenAPI 3.1 description.
+#[utoipa::path(tag = "service", responses(
+    (status = 200, description = "OpenAPI 3.1", content((Object = "application/json"))),
+))]
+#[get("/openapi.json")]
+fn description(api: &State<ApiDescription>) -> Json<&serde_json::Value> {
+    Json(&api.0)
+}
+
+/// The same description as a page to read, served from here (no third-party scripts).
+#[utoipa::path(tag = "service", responses(
+    (status = 200, description = "The API reference", content((String = "text/html"), (ApiReference = "application/json"))),
+))]
+#[get("/docs")]
+fn reference(api: &State<ApiDescription>) -> Reply {
+    Reply::show(ApiReference::of(&api.0))
 }
 
 /// Adds the security headers of DESIGN.md section 5.7 to every reply.

@@ -1,18 +1,36 @@
 //! Forgot password: request a link, open it, choose a new password.
 
-use rocket::State;
+use rocket::{State, get, post};
 
 use super::Doorstep;
 use super::guards::{LinkToken, PasswordResetOpen};
 use super::negotiate::{Failed, Input, Reply};
-use super::views::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
+use super::openapi::ResetPageOrChoice;
+use super::views::{ChoosePassword, ErrorBody, PasswordChanged, ResetRequestPage, ResetRequested};
 use crate::accounts::password_reset::{self, NewPasswordForm, ResetRequestForm};
 use crate::limits::ClientAddress;
 
 /// The request form, or for a link, the page to choose the new password on.
 ///
 /// Opening the link checks it and changes nothing: mail scanners fetch links too.
-#[rocket::get("/auth/pwreset")]
+#[utoipa::path(
+    tag = "password reset",
+    params(("confirm" = Option<String>, Query,
+        description = "A reset link's token: checks it (changing nothing) and describes the \
+            form to choose the new password on.")),
+    responses(
+        (status = 200, description = "The request form's description (or page); with \
+            `confirm`: the choose-a-password form",
+            content((ResetPageOrChoice = "application/json"), (String = "text/html"))),
+        (status = 303, description = "With `confirm`, for browsers: a refused link goes to the \
+            request's `urlfailure?error=<code>`"),
+        (status = 400, description = "`token_invalid`; `invalid_request` for a repeated or \
+            misspelt `confirm`", body = ErrorBody),
+        (status = 403, description = "`password_reset_disabled`", body = ErrorBody),
+        (status = 410, description = "`token_expired`", body = ErrorBody),
+    )
+)]
+#[get("/auth/pwreset")]
 pub async fn form(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,
@@ -31,7 +49,22 @@ pub async fn form(
 }
 
 /// Asks for a reset link; the reply is the same whether or not the address has an account.
-#[rocket::post("/auth/pwreset", data = "<input>")]
+#[utoipa::path(
+    tag = "password reset",
+    request_body(description = "Forms also send `csrf_token` with the `doorstep_csrf` cookie.",
+        content((ResetRequestForm = "application/json"),
+            (ResetRequestForm = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "A link is on its way if the address has an account (the \
+            same reply either way)",
+            content((ResetRequested = "application/json"), (String = "text/html"))),
+        (status = 400, description = "`invalid_request`, `captcha_required`, `captcha_invalid`, \
+            `redirect_not_allowed`, `weak_password` (two-step)", body = ErrorBody),
+        (status = 403, description = "`password_reset_disabled`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[post("/auth/pwreset", data = "<input>")]
 pub async fn request(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,
@@ -48,7 +81,22 @@ pub async fn request(
 }
 
 /// Sets the new password chosen on the link's page.
-#[rocket::post("/auth/pwreset/confirm", data = "<input>")]
+#[utoipa::path(
+    tag = "password reset",
+    request_body(content((NewPasswordForm = "application/json"),
+        (NewPasswordForm = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "The new password is set; every session of the account ends",
+            content((PasswordChanged = "application/json"), (String = "text/html"))),
+        (status = 303, description = "Browsers: on to the request's `urlsuccess`, or \
+            `urlfailure?error=<code>`"),
+        (status = 400, description = "`invalid_request`, `weak_password`, `token_invalid`",
+            body = ErrorBody),
+        (status = 403, description = "`password_reset_disabled`", body = ErrorBody),
+        (status = 410, description = "`token_expired`", body = ErrorBody),
+    )
+)]
+#[post("/auth/pwreset/confirm", data = "<input>")]
 pub async fn confirm(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,

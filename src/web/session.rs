@@ -1,25 +1,46 @@
 //! Signing in and out, and the signed-in account.
 
-use rocket::State;
 use rocket::http::CookieJar;
+use rocket::{State, get, post};
 
 use super::Doorstep;
 use super::cookies::{end_session, session_secret, start_session};
 use super::guards::CurrentAccount;
 use super::negotiate::{Failed, Input, Reply};
-use super::views::{AccountView, SignInPage, SignedIn, SignedOut};
+use super::views::{AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
 use crate::accounts::session::{self, SignInForm};
 use crate::limits::ClientAddress;
 
 /// The sign-in form.
-#[rocket::get("/auth/login")]
+#[utoipa::path(
+    tag = "sessions",
+    responses((status = 200, description = "The sign-in form's description (or page)",
+        content((SignInPage = "application/json"), (String = "text/html"))))
+)]
+#[get("/auth/login")]
 pub fn form() -> Reply {
     Reply::show(SignInPage::default())
 }
 
 /// Signs in: a session cookie, then the account page (or `urlsuccess`) for browsers and
 /// `{"status":"ok"}` for programs. Wrong password and unknown address look the same.
-#[rocket::post("/auth/login", data = "<input>")]
+#[utoipa::path(
+    tag = "sessions",
+    request_body(description = "Forms also send `csrf_token` with the `doorstep_csrf` cookie.",
+        content((SignInForm = "application/json"),
+            (SignInForm = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "Signed in: the session cookie is set",
+            body = SignedIn, headers(("Set-Cookie" = String,
+                description = "`doorstep_session` (`__Host-doorstep_session` over https)"))),
+        (status = 303, description = "Browsers: on to `urlsuccess` or the account page"),
+        (status = 400, description = "`invalid_request`, `redirect_not_allowed`", body = ErrorBody),
+        (status = 401, description = "`invalid_credentials` (the same whether or not the \
+            account exists)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[post("/auth/login", data = "<input>")]
 pub async fn sign_in(
     app: &State<Doorstep>,
     jar: &CookieJar<'_>,
@@ -46,7 +67,16 @@ pub async fn sign_in(
 ///
 /// No CSRF token is needed: the session cookie is `SameSite=Lax`, so another site's form
 /// cannot send it along.
-#[rocket::post("/auth/logout")]
+#[utoipa::path(
+    tag = "sessions",
+    responses(
+        (status = 200, description = "Signed out (also when no session was there)",
+            body = SignedOut),
+        (status = 303, description = "Browsers: on to the sign-in page"),
+    ),
+    security((), ("session" = []))
+)]
+#[post("/auth/logout")]
 pub async fn sign_out(app: &State<Doorstep>, jar: &CookieJar<'_>) -> Result<Reply, Failed> {
     if let Some(secret) = session_secret(jar, app) {
         session::sign_out(&app.accounts.db, &secret).await?;
@@ -59,7 +89,16 @@ pub async fn sign_out(app: &State<Doorstep>, jar: &CookieJar<'_>) -> Result<Repl
 }
 
 /// The signed-in account.
-#[rocket::get("/auth/me")]
+#[utoipa::path(
+    tag = "sessions",
+    responses(
+        (status = 200, description = "The signed-in account (or its page)",
+            content((AccountView = "application/json"), (String = "text/html"))),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+#[get("/auth/me")]
 pub fn me(account: CurrentAccount) -> Reply {
     Reply::show(AccountView::new(account.0))
 }

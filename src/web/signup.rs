@@ -1,20 +1,41 @@
 //! Sign-up, confirmation and the domain whitelist, for browsers and front-ends alike.
 
-use rocket::State;
 use rocket::serde::json::Json;
+use rocket::{State, get, post};
 use serde::Deserialize;
 
 use super::Doorstep;
 use super::guards::{LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
-use super::views::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
+use super::openapi::SignUpPageOrAccount;
+use super::views::{AccountCreated, ConfirmPage, ConfirmationSent, ErrorBody, SignUpPage};
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
 use crate::limits::ClientAddress;
 
-/// The sign-up form, or for a confirmation link, the page whose button confirms (or the
-/// outcome, when opening the link confirms: see `OpeningConfirms`).
-#[rocket::get("/auth/signup")]
+/// The sign-up form; with `confirm`, the confirmation link's page.
+///
+/// Mail scanners fetch links, so for browsers opening a link only shows a page whose button
+/// confirms (unless the operator set `confirm.on-get`); JSON clients confirm by opening it.
+#[utoipa::path(
+    tag = "sign-up",
+    params(("confirm" = Option<String>, Query,
+        description = "A confirmation link's token: JSON clients (and browsers when \
+            `confirm.on-get` is on) confirm by opening it; other browsers get a page whose \
+            button confirms.")),
+    responses(
+        (status = 200, description = "The form's description for front-ends (or the form page); \
+            with `confirm`: the confirmed account (or the confirm page)",
+            content((SignUpPageOrAccount = "application/json"), (String = "text/html"))),
+        (status = 303, description = "With `confirm`, for browsers: on to the sign-up's \
+            `urlsuccess` or `urlfailure?error=<code>`"),
+        (status = 400, description = "`token_invalid`; `invalid_request` for a repeated or \
+            misspelt `confirm`", body = ErrorBody),
+        (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 410, description = "`token_expired`", body = ErrorBody),
+    )
+)]
+#[get("/auth/signup")]
 pub async fn form(
     app: &State<Doorstep>,
     _open: SignupOpen,
@@ -32,7 +53,23 @@ pub async fn form(
 }
 
 /// Starts a sign-up; the reply is the same whether or not the address has an account.
-#[rocket::post("/auth/signup", data = "<input>")]
+#[utoipa::path(
+    tag = "sign-up",
+    request_body(description = "Forms also send `csrf_token` (from the page) with the \
+        `doorstep_csrf` cookie; JSON needs neither.",
+        content((SignUpForm = "application/json"),
+            (SignUpForm = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "The confirmation mail is on its way (said whether or not \
+            the address has an account)",
+            content((ConfirmationSent = "application/json"), (String = "text/html"))),
+        (status = 400, description = "`invalid_request`, `weak_password`, `captcha_required`, \
+            `captcha_invalid`, `redirect_not_allowed`", body = ErrorBody),
+        (status = 403, description = "`signup_disabled`, `domain_not_allowed`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[post("/auth/signup", data = "<input>")]
 pub async fn sign_up(
     app: &State<Doorstep>,
     _open: SignupOpen,
@@ -47,14 +84,29 @@ pub async fn sign_up(
     Ok(Reply::show(ConfirmationSent::new(signed_up.email)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ConfirmForm {
+    /// The confirmation link's `confirm` value.
     #[serde(default, deserialize_with = "crate::fields::text")]
     token: String,
 }
 
 /// The confirm button's target.
-#[rocket::post("/auth/signup/confirm", data = "<input>")]
+#[utoipa::path(
+    tag = "sign-up",
+    request_body(content((ConfirmForm = "application/json"),
+        (ConfirmForm = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "The account exists (also for a link used before)",
+            content((AccountCreated = "application/json"), (String = "text/html"))),
+        (status = 303, description = "Browsers: on to the sign-up's `urlsuccess`, or \
+            `urlfailure?error=<code>`"),
+        (status = 400, description = "`token_invalid`", body = ErrorBody),
+        (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 410, description = "`token_expired`", body = ErrorBody),
+    )
+)]
+#[post("/auth/signup/confirm", data = "<input>")]
 pub async fn confirm(
     app: &State<Doorstep>,
     _open: SignupOpen,
@@ -64,7 +116,16 @@ pub async fn confirm(
 }
 
 /// The domains that may sign up; `[]` means any.
-#[rocket::get("/auth/signup/whitelist")]
+#[utoipa::path(
+    tag = "sign-up",
+    responses(
+        (status = 200, description = "The domains that may sign up; `[]` means any",
+            body = Vec<String>, example = json!(["example.com", "example.org"])),
+        (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 404, description = "`not_found`: the list is not public", body = ErrorBody),
+    )
+)]
+#[get("/auth/signup/whitelist")]
 pub fn whitelist(app: &State<Doorstep>, _open: SignupOpen) -> Result<Json<Vec<String>>, Failed> {
     let signup = &app.settings().signup;
     if !signup.whitelist_public {

@@ -9,6 +9,7 @@ mod captcha;
 mod config;
 mod limits;
 mod mail;
+mod openapi;
 mod overload;
 mod password_reset;
 mod reliability;

@@ -3,14 +3,17 @@
 
 mod error;
 mod password_reset;
+mod reference;
 mod session;
 mod signup;
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
 
 pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
+pub use reference::ApiReference;
 pub use session::{AccountView, SignInPage, SignedIn, SignedOut};
 pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
 
@@ -30,7 +33,7 @@ pub trait View: Serialize {
 }
 
 /// `GET /healthz`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Health {
     status: &'static str,
 }
@@ -42,9 +45,11 @@ impl Health {
 }
 
 /// `GET /auth/captcha`: a picture challenge and where its PNG is.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PictureChallenge {
+    /// Sent back as `captcha_id` with the answer as `captcha_answer`.
     pub id: String,
+    /// The URL of the PNG.
     pub image: String,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::{View, insert};
 use crate::accounts::password_reset::{self, ResetRequestForm};
@@ -9,9 +10,11 @@ use crate::captcha::Captchas;
 use crate::config::Settings;
 
 /// `GET /auth/pwreset`: the reset request form.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ResetRequestPage {
     two_step: bool,
+    /// Which captchas the form needs: `remote` (provider and site key) and/or `image`.
+    #[schema(value_type = Object)]
     captcha: Value,
     #[serde(skip)]
     values: Option<ResetRequestValues>,
@@ -55,7 +58,7 @@ impl View for ResetRequestPage {
 }
 
 /// `POST /auth/pwreset`: the same reply whether or not the address has an account.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ResetRequested {
     status: &'static str,
     #[serde(skip)]
@@ -80,7 +83,7 @@ impl View for ResetRequested {
 }
 
 /// A reset link that works: the page to choose the new password on.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ChoosePassword {
     status: &'static str,
     two_step: bool,
@@ -107,7 +110,7 @@ impl View for ChoosePassword {
 }
 
 /// The new password is set.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct PasswordChanged {
     status: &'static str,
     /// The caller's `urlsuccess`, when the request named one: browsers are sent there.

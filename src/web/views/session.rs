@@ -2,13 +2,14 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::{View, insert};
 use crate::accounts::session::SignInForm;
 use crate::entities::account;
 
 /// `GET /auth/login`: the sign-in form.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SignInPage {
     fields: [&'static str; 3],
     #[serde(skip)]
@@ -52,7 +53,7 @@ impl View for SignInPage {
 }
 
 /// `POST /auth/login`: signed in (browsers are sent on instead).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SignedIn {
     status: &'static str,
     email: String,
@@ -72,7 +73,7 @@ impl View for SignedIn {
 }
 
 /// `POST /auth/logout`: signed out (browsers are sent to the sign-in page instead).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SignedOut {
     status: &'static str,
 }
@@ -90,7 +91,7 @@ impl View for SignedOut {
 }
 
 /// `GET /auth/me`: the signed-in account.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AccountView {
     email: String,
     firstname: String,

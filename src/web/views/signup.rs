@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::{View, insert};
 use crate::accounts::{Confirmed, SignUpForm};
@@ -9,18 +10,20 @@ use crate::captcha::Captchas;
 use crate::config::Settings;
 
 /// `GET /auth/signup`: what a front-end needs to build its own sign-up form.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct SignUpPage {
     fields: [&'static str; 6],
     password: PasswordLimits,
     /// Allowed domains, `[]` for any (or when the list is not public).
     whitelist: Vec<String>,
+    /// Which captchas the form needs: `remote` (provider and site key) and/or `image`.
+    #[schema(value_type = Object)]
     captcha: Value,
     #[serde(skip)]
     values: Option<SignUpValues>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct PasswordLimits {
     min_length: usize,
     max_length: usize,
@@ -87,7 +90,7 @@ impl View for SignUpPage {
 
 /// `POST /auth/signup`: the confirmation mail is on its way (said whether or not the address
 /// already has an account).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ConfirmationSent {
     status: &'static str,
     #[serde(skip)]
@@ -112,7 +115,7 @@ impl View for ConfirmationSent {
 }
 
 /// The page a confirmation link opens: its button confirms (browsers only).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ConfirmPage {
     token: String,
 }
@@ -128,7 +131,7 @@ impl View for ConfirmPage {
 }
 
 /// A confirmed address: the account exists.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct AccountCreated {
     status: &'static str,
     /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there.

@@ -1,0 +1,146 @@
+//! The API description: OpenAPI 3.1 derived from the handlers' own request and reply types, so
+//! it cannot drift from what the routes do. Built once at start-up.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::{OpenApi, ToSchema};
+
+use super::views::{AccountCreated, ChoosePassword, ErrorBody, ResetRequestPage, SignUpPage};
+use crate::config::Settings;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "doorstep",
+        description = "Self-service account registration: sign-up with email confirmation, \
+            password reset and sessions. Every route serves browsers (HTML forms) and programs \
+            (JSON) alike: bodies are `application/json` or `application/x-www-form-urlencoded` \
+            with the same field names; replies are JSON when `Accept` prefers \
+            `application/json`, or when `Accept` is absent or `*/*` and the body was JSON, \
+            otherwise HTML. Every refusal is the `ErrorBody` shape with a stable `error` code."
+    ),
+    paths(
+        super::index,
+        super::healthz,
+        super::signup::form,
+        super::signup::sign_up,
+        super::signup::confirm,
+        super::signup::whitelist,
+        super::password_reset::form,
+        super::password_reset::request,
+        super::password_reset::confirm,
+        super::session::form,
+        super::session::sign_in,
+        super::session::sign_out,
+        super::session::me,
+        super::captcha::challenge,
+        super::captcha::picture,
+        super::description,
+        super::reference,
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "sign-up", description = "Sign-up and email confirmation"),
+        (name = "password reset", description = "Forgot password: a link, then a new password"),
+        (name = "sessions", description = "Signing in and out"),
+        (name = "captcha", description = "doorstep's own picture challenge"),
+        (name = "service", description = "Health and this description"),
+    )
+)]
+struct Description;
+
+/// `GET /auth/signup`: the form's description, or with `confirm`, the confirmed account.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SignUpPageOrAccount {
+    Form(SignUpPage),
+    Confirmed(AccountCreated),
+}
+
+/// `GET /auth/pwreset`: the request form's description, or with `confirm`, the form to choose
+/// the new password on.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ResetPageOrChoice {
+    Request(ResetRequestPage),
+    Choose(ChoosePassword),
+}
+
+/// Errors any route may answer with, whatever it declares: a fault of ours, a database that
+/// is away or locked, a server at its limit.
+const ANY_ROUTE: &[(&str, &str)] = &[
+    ("500", "`internal`"),
+    ("503", "`unavailable`, `busy` (both with `Retry-After`)"),
+];
+
+/// Errors of every route that reads a body.
+const WITH_BODY: &[(&str, &str)] = &[
+    (
+        "400",
+        "`invalid_request` (`fields.body`: `malformed`, `nul_character`)",
+    ),
+    ("403", "`csrf_invalid` (forms only)"),
+    ("413", "`body_too_large` (over 32 KiB)"),
+    ("415", "`unsupported_media_type`"),
+];
+
+/// The document, built once at start-up and served as it is.
+pub struct ApiDescription(pub Value);
+
+impl ApiDescription {
+    pub fn new(settings: &Settings) -> ApiDescription {
+        ApiDescription(document(settings))
+    }
+}
+
+/// The document as served at `/openapi.json`: the derived description, the server it is
+/// reached at, the errors every route shares and the session cookie's scheme.
+fn document(settings: &Settings) -> Value {
+    let mut doc = serde_json::to_value(Description::openapi()).unwrap_or(Value::Null);
+    doc["info"]["version"] = json!(env!("CARGO_PKG_VERSION"));
+    doc["info"]["license"] = json!({"name": "Apache-2.0", "identifier": "Apache-2.0"});
+    let base = settings.base_url.as_str().trim_end_matches('/');
+    doc["servers"] = json!([{ "url": format!("{base}{}", settings.base_path) }]);
+    doc["components"]["securitySchemes"] = json!({
+        "session": {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "doorstep_session",
+            "description": "Set by `POST /auth/login`; named `__Host-doorstep_session` when \
+                base-url is https."
+        }
+    });
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in operation.values_mut() {
+                add_shared_errors(operation);
+            }
+        }
+    }
+    doc
+}
+
+/// Adds the shared refusals to one operation, beside the ones it declares itself.
+fn add_shared_errors(operation: &mut Value) {
+    let reads_body = operation.get("requestBody").is_some();
+    let Some(responses) = operation["responses"].as_object_mut() else {
+        return;
+    };
+    let shared = ANY_ROUTE
+        .iter()
+        .chain(if reads_body { WITH_BODY } else { &[] });
+    for (status, codes) in shared {
+        let response = responses.entry(*status).or_insert_with(|| {
+            json!({
+                "description": "",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+            })
+        });
+        let description = response["description"].as_str().unwrap_or_default();
+        response["description"] = json!(if description.is_empty() {
+            (*codes).to_owned()
+        } else {
+            format!("{description}; {codes}")
+        });
+    }
+}

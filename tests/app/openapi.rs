@@ -1,0 +1,172 @@
+//! The API description: complete, well-formed, and true of the replies the routes send.
+
+use rocket::http::Status;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, signup_body};
+
+async fn description(app: &TestApp) -> Value {
+    let reply = app.get_json("/store/openapi.json").await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    reply.json()
+}
+
+async fn app() -> TestApp {
+    app_with(|_| {}).await
+}
+
+async fn app_with(configure: impl FnOnce(&mut doorstep::config::Settings)) -> TestApp {
+    TestApp::with(|s| {
+        s.base_path = "/store".into();
+        s.reset.enabled = true;
+        configure(s);
+    })
+    .await
+}
+
+/// `/auth/captcha/<file>` → `/auth/captcha/{file}`; `<path..>` → `{path}`.
+fn openapi_path(rocket_path: &str) -> String {
+    rocket_path
+        .split('/')
+        .map(|segment| match segment.strip_prefix('<') {
+            Some(name) => format!("{{{}}}", name.trim_end_matches('>').trim_end_matches("..")),
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[rocket::async_test]
+async fn every_mounted_route_is_described() {
+    let app = app().await;
+    let doc = description(&app).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], "http://127.0.0.1:8000/store");
+    let mut seen = 0;
+    for route in app.client.rocket().routes() {
+        let path = route.uri.path().to_string();
+        let Some(path) = path.strip_prefix("/store").map(str::to_owned) else {
+            panic!("{path} is mounted outside base-path");
+        };
+        let path = openapi_path(if path.is_empty() { "/" } else { &path });
+        let method = route.method.as_str().to_ascii_lowercase();
+        let operation = &doc["paths"][&path][&method];
+        assert!(operation.is_object(), "{method} {path} is not described");
+        assert!(
+            operation["responses"]["500"].is_object(),
+            "{method} {path}: no shared errors"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 17, "only {seen} routes mounted");
+}
+
+/// Every `$ref` in `value` names a schema the document has.
+fn assert_refs_resolve(value: &Value, schemas: &Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let name = target.strip_prefix("#/components/schemas/").unwrap();
+                assert!(schemas[name].is_object(), "dangling {target}");
+            }
+            map.values().for_each(|v| assert_refs_resolve(v, schemas));
+        }
+        Value::Array(items) => items.iter().for_each(|v| assert_refs_resolve(v, schemas)),
+        _ => {}
+    }
+}
+
+#[rocket::async_test]
+async fn every_reference_resolves_and_every_error_code_is_listed() {
+    let app = app().await;
+    let doc = description(&app).await;
+    let schemas = &doc["components"]["schemas"];
+    assert_refs_resolve(&doc, schemas);
+    let codes = &schemas["ErrorBody"]["properties"]["error"]["enum"];
+    for code in [
+        "invalid_request",
+        "weak_password",
+        "captcha_required",
+        "token_invalid",
+        "token_expired",
+        "csrf_invalid",
+        "rate_limited",
+        "busy",
+        "unavailable",
+        "internal",
+    ] {
+        assert!(codes.as_array().unwrap().contains(&json!(code)), "{code}");
+    }
+    let sign_up = &doc["paths"]["/auth/signup"]["post"];
+    let bodies = sign_up["requestBody"]["content"].as_object().unwrap();
+    assert!(bodies.contains_key("application/json"));
+    assert!(bodies.contains_key("application/x-www-form-urlencoded"));
+    let me = &doc["paths"]["/auth/me"]["get"];
+    assert_eq!(me["security"], json!([{"session": []}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["session"]["in"],
+        "cookie"
+    );
+}
+
+/// `reply`'s members are the schema's properties, and every required one is there.
+fn assert_fits(reply: &Value, schema_name: &str, doc: &Value) {
+    let schema = &doc["components"]["schemas"][schema_name];
+    let properties = schema["properties"].as_object().unwrap();
+    for key in reply.as_object().unwrap().keys() {
+        assert!(properties.contains_key(key), "{schema_name} lacks {key}");
+    }
+    for required in schema["required"].as_array().into_iter().flatten() {
+        let required = required.as_str().unwrap();
+        assert!(reply.get(required).is_some(), "{required} missing: {reply}");
+    }
+}
+
+#[rocket::async_test]
+async fn replies_match_their_schemas() {
+    let app = app().await;
+    let doc = description(&app).await;
+    let page = app.get_json("/store/auth/signup").await.json();
+    assert_fits(&page, "SignUpPage", &doc);
+    let sent = app
+        .post_json("/store/auth/signup", &signup_body("ada@example.com"))
+        .await;
+    assert_fits(&sent.json(), "ConfirmationSent", &doc);
+    let refused = app
+        .post_json("/store/auth/signup", &json!({"email": "nope"}))
+        .await;
+    assert_eq!(refused.status, Status::BadRequest);
+    assert_fits(&refused.json(), "ErrorBody", &doc);
+    let pictures = app_with(|s| s.captcha.image = true).await;
+    let challenge = pictures.get_json("/store/auth/captcha").await.json();
+    assert_fits(&challenge, "PictureChallenge", &doc);
+    let health = app.get_json("/store/healthz").await.json();
+    assert_fits(&health, "Health", &doc);
+}
+
+#[rocket::async_test]
+async fn the_reference_page_shows_every_operation_and_code() {
+    let app = app().await;
+    let page = app.get_html("/store/docs").await;
+    assert_eq!(page.status, Status::Ok);
+    let body = page.body.replace("&#x2F;", "/");
+    assert!(
+        page.content_type
+            .as_deref()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    for text in [
+        "<code>/auth/signup/confirm</code>",
+        "<code>/auth/pwreset</code>",
+        "<code>firstname</code>",
+        "<code>token_expired</code>",
+        "/store/openapi.json",
+    ] {
+        assert!(body.contains(text), "{text} missing from /docs");
+    }
+    assert!(
+        !page.body.contains("<script"),
+        "the reference needs no script"
+    );
+}
