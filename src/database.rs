@@ -10,15 +10,35 @@ use sea_orm::{
 
 /// Any fixed number: instances starting together take turns migrating.
 const MIGRATION_LOCK: i64 = 0x646f_6f72;
+/// How long start-up waits for the database server to let us in.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a statement waits for a lock on PostgreSQL (SQLite's busy timeout is the same).
 const LOCK_WAIT: &str = "5s";
 
 /// Connects and runs pending migrations; any failure stops start-up.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
+    let db = open(url).await?;
+    migrate(&db)
+        .await
+        .map_err(|err| format!("migrating the database: {err}"))?;
+    Ok(db)
+}
+
+/// What `check-config` reports: the database answers, and how many migrations `serve` would
+/// run on it first.
+pub async fn check(url: &str) -> Result<usize, String> {
+    let db = open(url).await?;
+    let pending = Migrator::get_pending_migrations(&db)
+        .await
+        .map_err(|err| format!("reading the database's migrations: {err}"))?;
+    Ok(pending.len())
+}
+
+/// Connects the way `serve` does (creating a SQLite file and its directory), without
+/// migrating.
+async fn open(url: &str) -> Result<DatabaseConnection, String> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .connect_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+    options.connect_timeout(CONNECT_TIMEOUT).sqlx_logging(false);
     if url.starts_with("sqlite:") {
         prepare_sqlite_dir(url)?;
         // Set on every connection of the pool: with WAL, NORMAL survives a crash of the
@@ -42,13 +62,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, String> {
         // busy timeout.
         options.map_sqlx_postgres_opts(|pg| pg.options([("lock_timeout", LOCK_WAIT)]));
     }
-    let db = Database::connect(options)
+    Database::connect(options)
         .await
-        .map_err(|err| format!("database {}: {err}", redact_url(url)))?;
-    migrate(&db)
-        .await
-        .map_err(|err| format!("migrating the database: {err}"))?;
-    Ok(db)
+        .map_err(|err| format!("database {}: {}", redact_url(url), describe(&err)))
 }
 
 async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
@@ -94,5 +110,30 @@ fn redact_url(url: &str) -> String {
             parsed.to_string()
         }
         _ => url.to_owned(),
+    }
+}
+
+/// What went wrong connecting, in the database's own words when it said something (sqlx's
+/// rendering of a server error also names the server's source line, which helps nobody here).
+fn describe(err: &sea_orm::DbErr) -> String {
+    use sea_orm::{DbErr, RuntimeErr};
+    // The pool retries until its timeout and keeps only that: the server did not let us in.
+    let timed_out = format!(
+        "no connection within {} s: is the database server running and reachable there?",
+        CONNECT_TIMEOUT.as_secs()
+    );
+    if let DbErr::ConnectionAcquire(_) = err {
+        return timed_out;
+    }
+    let (DbErr::Conn(RuntimeErr::SqlxError(sqlx))
+    | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
+    | DbErr::Query(RuntimeErr::SqlxError(sqlx))) = err
+    else {
+        return err.to_string();
+    };
+    match (sqlx.as_database_error(), sqlx.as_ref()) {
+        (Some(db), _) => db.message().to_owned(),
+        (None, sea_orm::sqlx::Error::PoolTimedOut) => timed_out,
+        (None, other) => other.to_string(),
     }
 }

@@ -41,6 +41,11 @@ fn parse_args() -> Result<(Command, PathBuf), String> {
 }
 
 fn load(path: &Path) -> Result<Settings, String> {
+    let names: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .collect();
+    doorstep::config::check_environment(names.iter().map(String::as_str))
+        .map_err(|err| err.to_string())?;
     Settings::load(path, &|name| std::env::var(name).ok()).map_err(|err| err.to_string())
 }
 
@@ -59,16 +64,32 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::CheckConfig => match load(&path) {
-            Ok(_) => {
-                println!("{}: OK", path.display());
-                ExitCode::SUCCESS
-            }
+            Ok(settings) => check_config(&path, &settings).await,
             Err(message) => refuse(&message),
         },
         Command::Serve => match load(&path) {
             Ok(settings) => serve(settings).await,
             Err(message) => refuse(&message),
         },
+    }
+}
+
+/// The file is valid; the database must also answer, as `serve` would open it.
+async fn check_config(path: &Path, settings: &Settings) -> ExitCode {
+    match doorstep::database::check(&settings.database_url).await {
+        Ok(pending) => {
+            let migrations = match pending {
+                0 => "its schema is up to date".to_owned(),
+                1 => "serve will run 1 migration first".to_owned(),
+                n => format!("serve will run {n} migrations first"),
+            };
+            println!(
+                "{}: OK; the database answers and {migrations}",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => refuse(&format!("{}: {message}", path.display())),
     }
 }
 

@@ -17,6 +17,7 @@ mod values;
 
 pub use auth::{PasswordReset, PasswordRules, Signup};
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
+pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
 

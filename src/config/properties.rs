@@ -117,6 +117,43 @@ fn env_var(name: &str) -> String {
     )
 }
 
+/// Variables of the process itself, not settings: the file to read and how to log.
+const PROCESS_VARIABLES: &[&str] = &["DOORSTEP_CONFIG", "DOORSTEP_LOG", "DOORSTEP_LOG_FORMAT"];
+
+/// Refuses a `DOORSTEP_*` variable that overrides no key, as an unknown key in the file is
+/// refused: `DOORSTEP_AUTH_SIGNUPP=off` would otherwise leave sign-up on without a word.
+pub fn check_environment<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), ConfigError> {
+    let settings: Vec<String> = known_keys().map(|(name, _)| env_var(name)).collect();
+    let known = || {
+        settings
+            .iter()
+            .map(String::as_str)
+            .chain(PROCESS_VARIABLES.iter().copied())
+    };
+    for name in names {
+        let ours = name.starts_with("DOORSTEP_") && !name.starts_with("DOORSTEP_TEST_");
+        if !ours || known().any(|known| known == name) {
+            continue;
+        }
+        let nearest = known()
+            .map(|known| (edit_distance(name, known), known))
+            .min_by_key(|&(distance, _)| distance);
+        let message = match nearest {
+            Some((distance, known)) if distance <= 3 => {
+                format!("unknown variable; did you mean {known}?")
+            }
+            _ => "unknown variable: no setting has this name".to_owned(),
+        };
+        return Err(ConfigError {
+            origin: "environment".to_owned(),
+            line: None,
+            key: Some(name.to_owned()),
+            message,
+        });
+    }
+    Ok(())
+}
+
 fn unknown_key(name: &str) -> String {
     let name = name.to_ascii_lowercase();
     let nearest = known_keys()

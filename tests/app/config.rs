@@ -108,6 +108,46 @@ fn a_bad_environment_override_names_the_variable() {
 }
 
 #[test]
+fn an_unknown_environment_variable_is_refused_with_a_suggestion() {
+    let env = [("DOORSTEP_AUTH_SIGNUPP", "off")];
+    let stderr = refused(&check(VALID, &env).0);
+    assert!(
+        stderr.contains(
+            "DOORSTEP_AUTH_SIGNUPP: unknown variable; did you mean DOORSTEP_AUTH_SIGNUP?"
+        ),
+        "{stderr}"
+    );
+    let env = [("DOORSTEP_NOTHING_LIKE_IT", "1")];
+    assert!(refused(&check(VALID, &env).0).contains("DOORSTEP_NOTHING_LIKE_IT"));
+    // The process's own variables and the tests' are not settings.
+    let env = [("DOORSTEP_LOG", "warn"), ("DOORSTEP_TEST_ANYTHING", "x")];
+    accepted(&check(VALID, &env).0);
+}
+
+#[test]
+fn check_config_opens_the_database_as_serve_would() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doorstep.properties"), VALID).unwrap();
+    let output = doorstep(dir.path(), &["check-config"], &[])
+        .output()
+        .unwrap();
+    accepted(&output);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("the database answers"), "{said}");
+    assert!(
+        dir.path().join("var").is_dir(),
+        "the SQLite directory is made"
+    );
+    // A file where the database's directory should be.
+    std::fs::write(dir.path().join("blocker"), "").unwrap();
+    let env = [("DOORSTEP_DATABASE_URL", "sqlite://blocker/x.db?mode=rwc")];
+    let output = doorstep(dir.path(), &["check-config"], &env)
+        .output()
+        .unwrap();
+    assert!(refused(&output).contains("creating blocker"));
+}
+
+#[test]
 fn a_missing_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("absent.properties");
