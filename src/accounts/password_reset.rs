@@ -26,12 +26,17 @@ use crate::mail::{Recipient, outbox};
 /// The reset request, form or JSON alike (`password` only in the two-step variant).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ResetRequestForm {
+    /// The account's address; the reply is the same whether or not it has one.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
+    /// The new password, in the two-step variant only (`doorstep.auth.password-reset.two-step`).
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
+    /// Where browsers go once the link is used: must match `doorstep.auth.permitted.redirects`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
+    /// Where browsers go when the link fails, with `?error=<code>` added: must match `doorstep.auth.permitted.redirects`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlfailure: String,
     #[serde(flatten)]
@@ -41,8 +46,11 @@ pub struct ResetRequestForm {
 /// The new-password form: the link's token, and the password (unless two-step).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPasswordForm {
+    /// The reset link's `confirm` value.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,
+    /// The new password (not in the two-step variant, where it came with the request).
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
 }

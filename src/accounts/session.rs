@@ -20,10 +20,15 @@ use crate::random::digest;
 /// The sign-in fields, form or JSON alike.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignInForm {
+    /// The account's address.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
+    /// The account's password.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
+    /// Where browsers go once signed in: must match `doorstep.auth.permitted.redirects`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
 }

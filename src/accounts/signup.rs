@@ -22,16 +22,26 @@ use crate::mail::{Recipient, outbox};
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignUpForm {
+    /// Given name, as the mail greets the person.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub firstname: String,
+    /// Family name.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub lastname: String,
+    /// The address to confirm; it becomes the account's sign-in name.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
+    /// Between `doorstep.auth.password.min-length` and `.max-length` characters.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
+    /// Where browsers go once the link is used: must match `doorstep.auth.permitted.redirects`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
+    /// Where browsers go when the link fails, with `?error=<code>` added: must match `doorstep.auth.permitted.redirects`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlfailure: String,
     #[serde(flatten)]

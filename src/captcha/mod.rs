@@ -15,7 +15,8 @@ use crate::error::Error;
 /// The captcha fields of a sign-up or reset body, form or JSON alike.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct CaptchaFields {
-    /// The remote widget's token: `g-recaptcha-response` in forms, `grecaptcharesponse` in JSON.
+    /// The remote widget's token: `g-recaptcha-response` in forms, `grecaptcharesponse` in JSON
+    /// (`h-captcha-response` and `cf-turnstile-response` are accepted too).
     #[serde(
         default,
         rename = "g-recaptcha-response",
@@ -25,8 +26,10 @@ pub struct CaptchaFields {
         deserialize_with = "crate::fields::text"
     )]
     pub response: String,
+    /// The picture challenge's `id` (from `GET /auth/captcha` or the form).
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub captcha_id: String,
+    /// The characters in the picture.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub captcha_answer: String,
 }

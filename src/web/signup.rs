@@ -87,6 +87,7 @@ pub async fn sign_up(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ConfirmForm {
     /// The confirmation link's `confirm` value.
+    #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     token: String,
 }

@@ -10,7 +10,7 @@ use crate::error::Error;
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// The API reference: every operation by tag, then every error code.
+/// The API reference: every operation by tag, then every error code. Descriptions are HTML.
 #[derive(Serialize, ToSchema)]
 pub struct ApiReference {
     title: String,
@@ -77,7 +77,7 @@ impl ApiReference {
             .iter()
             .map(|tag| Section {
                 tag: text(&tag["name"]),
-                description: text(&tag["description"]),
+                description: prose(&tag["description"]),
                 operations: Vec::new(),
             })
             .collect();
@@ -106,7 +106,7 @@ impl ApiReference {
         ApiReference {
             title: text(&doc["info"]["title"]),
             version: text(&doc["info"]["version"]),
-            description: text(&doc["info"]["description"]),
+            description: prose(&doc["info"]["description"]),
             server: text(&doc["servers"][0]["url"]),
             sections,
             errors,
@@ -128,7 +128,7 @@ impl Operation {
                     text(&parameter["in"])
                 ),
                 required: parameter["required"].as_bool().unwrap_or(false),
-                description: text(&parameter["description"]),
+                description: prose(&parameter["description"]),
             })
             .collect();
         let content = operation["requestBody"]["content"].as_object();
@@ -143,7 +143,7 @@ impl Operation {
             .flatten()
             .map(|(status, response)| Outcome {
                 status: status.clone(),
-                description: text(&response["description"]),
+                description: prose(&response["description"]),
                 bodies: response["content"]
                     .as_object()
                     .into_iter()
@@ -155,8 +155,8 @@ impl Operation {
         Operation {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
-            summary: text(&operation["summary"]),
-            description: text(&operation["description"]),
+            summary: prose(&operation["summary"]),
+            description: prose(&operation["description"]),
             signed_in: operation["security"]
                 .as_array()
                 .is_some_and(|security| !security.iter().any(|s| s == &Value::Object(Map::new()))),
@@ -183,7 +183,7 @@ fn fields(schema: &Value, schemas: &Value) -> Vec<Field> {
             name: name.clone(),
             kind: kind(property),
             required: required.is_some_and(|names| names.iter().any(|n| n == name)),
-            description: text(&property["description"]),
+            description: prose(&property["description"]),
         });
     }
     found
@@ -217,6 +217,21 @@ fn kind(schema: &Value) -> String {
 
 fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
+}
+
+/// The description's Markdown code spans as `<code>`, everything escaped: HTML the page may
+/// show as it is (`| safe`). The text is ours, written in doc comments, never a request's.
+fn prose(value: &Value) -> String {
+    let mut html = String::new();
+    for (i, part) in text(value).split('`').enumerate() {
+        let part = tera::escape_html(part);
+        if i % 2 == 1 {
+            html.push_str(&format!("<code>{part}</code>"));
+        } else {
+            html.push_str(&part);
+        }
+    }
+    html
 }
 
 impl View for ApiReference {
