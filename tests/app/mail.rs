@@ -190,8 +190,7 @@ async fn a_sign_up_survives_the_process_dying_before_delivery() {
     let first = TestApp::on(dir, url.clone(), |_| {}, |app| app).await;
     sign_up_named(&first, "Ada", "ada@example.com").await;
     assert!(first.mails().is_empty());
-    let TestApp { client, dir, .. } = first;
-    drop(client);
+    let dir = first.stop();
 
     let second = TestApp::on(dir, url, |_| {}, |app| app).await;
     assert_eq!(second.deliver().await, SENT_ONE);

@@ -4,8 +4,9 @@ pub mod peers;
 pub mod siteverify;
 pub mod smtp;
 
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{TimeZone, Utc};
 use doorstep::clock::ManualClock;
@@ -71,6 +72,64 @@ pub async fn database_url(dir: &Path) -> String {
     }
 }
 
+/// The PostgreSQL databases tests made, with how many running apps use each: the last app to
+/// stop drops its database, so a run leaves none behind.
+static DATABASES_IN_USE: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
+
+fn start_using(url: &str) {
+    if let Some(name) = test_database_name(url) {
+        *DATABASES_IN_USE.lock().unwrap().entry(name).or_default() += 1;
+    }
+}
+
+/// Drops the test's PostgreSQL database once no app uses it any more.
+fn stop_using(url: &str) {
+    let Some(name) = test_database_name(url) else {
+        return;
+    };
+    {
+        let mut in_use = DATABASES_IN_USE.lock().unwrap();
+        let users = in_use.entry(name.clone()).or_default();
+        *users = users.saturating_sub(1);
+        if *users > 0 {
+            return;
+        }
+        in_use.remove(&name);
+    }
+    let Ok(server) = std::env::var("DOORSTEP_TEST_DATABASE_URL") else {
+        return;
+    };
+    // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let admin = Database::connect(&server).await?;
+            // FORCE ends the app's own pooled connections, still open while it is dropped.
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            admin
+                .execute_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await?;
+            admin.close().await
+        })
+    });
+    if let Ok(Err(err)) = dropped.join() {
+        eprintln!("could not drop a test database: {err}");
+    }
+}
+
+/// The database's name when `url` is one of the tests' own PostgreSQL databases.
+fn test_database_name(url: &str) -> Option<String> {
+    let name = url::Url::parse(url)
+        .ok()?
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    (url.starts_with("postgres") && name.starts_with("doorstep_t_")).then_some(name)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -82,6 +141,16 @@ pub struct TestApp {
     pub mailbox: MemoryMailbox,
     pub database_url: String,
     pub dir: TempDir,
+    /// Set by `stop`: the database outlives this app, for the next one on it.
+    keeps_database: bool,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !self.keeps_database {
+            stop_using(&self.database_url);
+        }
+    }
 }
 
 /// A reply read back: status, headers of interest, body.
@@ -186,13 +255,25 @@ impl TestApp {
             .transport(Transport::Memory(mailbox.clone()))
             .worker(false);
         let client = Client::tracked(customize(app).rocket()).await.unwrap();
+        start_using(&database_url);
         TestApp {
             client,
             clock,
             mailbox,
             database_url,
             dir,
+            keeps_database: false,
         }
+    }
+
+    /// Stops this app as a crash would, leaving its directory and database to the next one.
+    pub fn stop(mut self) -> TempDir {
+        self.keeps_database = true;
+        // No longer counted, yet not dropped: the next app on it counts itself in.
+        if let Some(name) = test_database_name(&self.database_url) {
+            DATABASES_IN_USE.lock().unwrap().remove(&name);
+        }
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
     }
 
     pub fn state(&self) -> &Doorstep {
