@@ -5,10 +5,12 @@ pub mod catchers;
 pub mod cookies;
 pub mod guards;
 pub mod negotiate;
+pub mod pages;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
 mod state;
+pub mod static_files;
 pub mod views;
 
 pub use state::Doorstep;
@@ -41,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         session::me,
         captcha::challenge,
         captcha::picture,
+        static_files::file,
     ]
 }
 

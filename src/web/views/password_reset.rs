@@ -45,7 +45,7 @@ impl ResetRequestPage {
 }
 
 impl View for ResetRequestPage {
-    const TEMPLATE: &'static str = "pwreset";
+    const TEMPLATE: &'static str = "pwreset.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         if let Some(values) = &self.values {
@@ -72,7 +72,7 @@ impl ResetRequested {
 }
 
 impl View for ResetRequested {
-    const TEMPLATE: &'static str = "pwreset_sent";
+    const TEMPLATE: &'static str = "pwreset_sent.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
@@ -99,7 +99,7 @@ impl ChoosePassword {
 }
 
 impl View for ChoosePassword {
-    const TEMPLATE: &'static str = "pwreset_choose";
+    const TEMPLATE: &'static str = "pwreset_choose.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "token", &self.token);
@@ -124,7 +124,7 @@ impl PasswordChanged {
 }
 
 impl View for PasswordChanged {
-    const TEMPLATE: &'static str = "pwreset_done";
+    const TEMPLATE: &'static str = "pwreset_done.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);

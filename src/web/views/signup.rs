@@ -76,7 +76,7 @@ impl SignUpPage {
 }
 
 impl View for SignUpPage {
-    const TEMPLATE: &'static str = "signup";
+    const TEMPLATE: &'static str = "signup.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         if let Some(values) = &self.values {
@@ -104,7 +104,7 @@ impl ConfirmationSent {
 }
 
 impl View for ConfirmationSent {
-    const TEMPLATE: &'static str = "signup_sent";
+    const TEMPLATE: &'static str = "signup_sent.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
@@ -124,7 +124,7 @@ impl ConfirmPage {
 }
 
 impl View for ConfirmPage {
-    const TEMPLATE: &'static str = "confirm";
+    const TEMPLATE: &'static str = "confirm.html.tera";
 }
 
 /// A confirmed address: the account exists.
@@ -145,7 +145,7 @@ impl AccountCreated {
 }
 
 impl View for AccountCreated {
-    const TEMPLATE: &'static str = "confirmed";
+    const TEMPLATE: &'static str = "confirmed.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.confirmed.email);
