@@ -5,6 +5,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod accounts;
+pub mod assets;
 pub mod captcha;
 pub mod clock;
 pub mod config;
@@ -21,16 +22,14 @@ pub mod random;
 pub mod secret_key;
 pub mod web;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
-use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
-use rocket_dyn_templates::Template;
 
 use accounts::password::PasswordHasher;
+use assets::Templates;
 use clock::{Clock, SystemClock};
 use config::Settings;
 use mail::{Composer, Mailer, Transport};
@@ -58,7 +57,7 @@ impl App {
         }
     }
 
-    /// Rocket's own settings (address, port, secret key, template directory).
+    /// Rocket's own settings (address, port, secret key).
     pub fn figment(mut self, figment: Figment) -> App {
         self.figment = figment;
         self
@@ -93,13 +92,12 @@ impl App {
         } else {
             self.settings.base_path.clone()
         };
-        let statics = format!("{}/static", self.settings.base_path);
         let headers = web::SecurityHeaders::new(&self.settings);
         let description = web::openapi::ApiDescription::new(&self.settings);
         let run_worker = self.worker;
         rocket::custom(self.figment.clone())
             .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {
-                match self.start(&rocket).await {
+                match self.start().await {
                     Ok(state) => Ok(rocket.manage(state)),
                     Err(message) => {
                         log::error!("doorstep cannot start: {message}");
@@ -108,7 +106,6 @@ impl App {
                 }
             }))
             .manage(description)
-            .attach(Template::fairing())
             .attach(headers)
             .attach(AdHoc::on_liftoff("background work", move |rocket| {
                 Box::pin(async move {
@@ -118,17 +115,13 @@ impl App {
                 })
             }))
             .mount(&base, web::routes())
-            .mount(statics, FileServer::from("static"))
             // At the root, so that paths outside base-path get our error shape too.
             .register("/", web::catchers())
     }
 
-    async fn start(self, rocket: &Rocket<Build>) -> Result<Doorstep, String> {
-        let template_dir: PathBuf = rocket
-            .figment()
-            .extract_inner("template_dir")
-            .unwrap_or_else(|_| "templates".into());
-        let composer = Composer::load(&self.settings, &template_dir)?;
+    async fn start(self) -> Result<Doorstep, String> {
+        let templates = Arc::new(Templates::load(self.settings.templates_dir.as_deref())?);
+        let composer = Composer::new(&self.settings, templates.clone());
         let transport = match self.transport {
             Some(transport) => transport,
             None => Transport::from_settings(&self.settings.mail)?,
@@ -150,6 +143,7 @@ impl App {
             accounts,
             clock: self.clock,
             transport,
+            templates,
         })
     }
 }

@@ -49,6 +49,13 @@ fn load(path: &Path) -> Result<Settings, String> {
     Settings::load(path, &|name| std::env::var(name).ok()).map_err(|err| err.to_string())
 }
 
+/// What `check-config` checks beyond the file: the operator's templates parse.
+fn check(path: &Path) -> Result<Settings, String> {
+    let settings = load(path)?;
+    doorstep::assets::Templates::load(settings.templates_dir.as_deref())?;
+    Ok(settings)
+}
+
 #[rocket::main]
 async fn main() -> ExitCode {
     let (command, path) = match parse_args() {
@@ -63,7 +70,7 @@ async fn main() -> ExitCode {
             println!("{text}");
             ExitCode::SUCCESS
         }
-        Command::CheckConfig => match load(&path) {
+        Command::CheckConfig => match check(&path) {
             Ok(settings) => check_config(&path, &settings).await,
             Err(message) => refuse(&message),
         },

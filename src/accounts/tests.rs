@@ -7,6 +7,7 @@ use sea_orm::EntityTrait;
 
 use super::Context;
 use super::password::PasswordHasher;
+use crate::assets::Templates;
 use crate::captcha::Captchas;
 use crate::config::Settings;
 use crate::entities::{account, outbox};
@@ -17,8 +18,8 @@ async fn context(dir: &tempfile::TempDir) -> Context {
     let mut settings = Settings::defaults();
     settings.database_url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
     settings.signup.enabled = true;
-    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    let composer = Composer::load(&settings, &templates).unwrap();
+    let templates = Arc::new(Templates::load(None).unwrap());
+    let composer = Composer::new(&settings, templates);
     let captcha = Captchas::from_settings(&settings.captcha).unwrap();
     let db = crate::database::connect(&settings.database_url)
         .await

@@ -22,6 +22,7 @@ impl Settings {
             base_url: Url::parse(DEFAULT_BASE_URL).unwrap_or_else(|e| unreachable!("{e}")),
             base_path: String::new(),
             database_url: DEFAULT_DATABASE_URL.to_owned(),
+            templates_dir: None,
             signup: Signup {
                 enabled: false,
                 subject: None,

@@ -22,13 +22,13 @@ pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use url::Url;
 
 use properties::{Source, Value};
-use values::{base_path, base_url, database_url, each_item};
+use values::{base_path, base_url, database_url, directory, each_item};
 
 /// Everything doorstep reads from its configuration, validated.
 #[derive(Debug, Clone)]
@@ -37,6 +37,8 @@ pub struct Settings {
     /// `""` or `/x/y`: a leading slash and no trailing one.
     pub base_path: String,
     pub database_url: String,
+    /// Templates that replace or add to the shipped ones (`doorstep.templates.dir`).
+    pub templates_dir: Option<PathBuf>,
     pub signup: Signup,
     pub reset: PasswordReset,
     /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
@@ -125,6 +127,7 @@ impl Settings {
             database_url: source
                 .parsed("database.url", database_url)?
                 .unwrap_or(defaults.database_url),
+            templates_dir: source.parsed("templates.dir", directory)?,
             signup: auth::signup(&source, &defaults.signup)?,
             reset: auth::password_reset(&source, &defaults.reset)?,
             session_ttl: source

@@ -16,6 +16,7 @@ const SCALARS: &[&str] = &[
     "base-url",
     "base-path",
     "database.url",
+    "templates.dir",
     "auth.signup",
     "auth.signup.email.subject",
     "auth.signup.email.template",

@@ -36,6 +36,7 @@ fn defaults() {
     assert_eq!(d.base_url.as_str(), "http://127.0.0.1:8000/");
     assert_eq!(d.base_path, "");
     assert_eq!(d.database_url, "sqlite://var/doorstep.db?mode=rwc");
+    assert_eq!(d.templates_dir, None);
     assert!(!d.signup.enabled);
     assert_eq!(d.signup.subject, None);
     assert_eq!(d.signup.template, None);
@@ -568,6 +569,36 @@ fn template_file_is_read() {
             missing.display()
         )),
         "{message}"
+    );
+}
+
+#[test]
+fn templates_dir_must_be_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = parse(&format!("doorstep.templates.dir={}", dir.path().display())).unwrap();
+    assert_eq!(s.templates_dir.as_deref(), Some(dir.path()));
+    let s = parse_env(
+        "",
+        &[("DOORSTEP_TEMPLATES_DIR", &dir.path().display().to_string())],
+    );
+    assert_eq!(s.unwrap().templates_dir.as_deref(), Some(dir.path()));
+
+    let missing = dir.path().join("missing");
+    let message = error(&format!("\ndoorstep.templates.dir={}", missing.display()));
+    let expected = format!(
+        "doorstep.properties:2: doorstep.templates.dir: cannot open the directory \"{}\": ",
+        missing.display()
+    );
+    assert!(message.starts_with(&expected), "{message}");
+
+    let file = dir.path().join("file.html.tera");
+    std::fs::write(&file, "").unwrap();
+    assert_eq!(
+        error(&format!("doorstep.templates.dir={}", file.display())),
+        format!(
+            "doorstep.properties:1: doorstep.templates.dir: \"{}\" is not a directory",
+            file.display()
+        )
     );
 }
 

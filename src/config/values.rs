@@ -1,6 +1,7 @@
 //! Parsers for single values: each checks one value and says in its error what is wrong.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 use lettre::message::{Mailbox, Mailboxes};
 use url::Url;
@@ -83,6 +84,16 @@ pub(super) fn one_line(value: &Value) -> Result<String, ConfigError> {
 pub(super) fn read_template(value: &Value) -> Result<String, ConfigError> {
     std::fs::read_to_string(&value.text)
         .map_err(|e| value.error(format!("cannot read {:?}: {e}", value.text)))
+}
+
+/// A directory that exists now (relative paths are taken from the working directory).
+pub(super) fn directory(value: &Value) -> Result<PathBuf, ConfigError> {
+    let path = PathBuf::from(&value.text);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(path),
+        Ok(_) => Err(value.error(format!("{:?} is not a directory", value.text))),
+        Err(e) => Err(value.error(format!("cannot open the directory {:?}: {e}", value.text))),
+    }
 }
 
 pub(super) fn mailbox(value: &Value) -> Result<Mailbox, ConfigError> {

@@ -1,29 +1,21 @@
-//! Renders letters from the built-in Tera templates or the operator's HTML template.
+//! Renders letters from the mail templates (`email/<message>/<part>.tera`, shipped or the
+//! operator's overrides) or the operator's EntryStore-style HTML template.
 
-use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use lettre::message::Mailbox;
 use serde::Serialize;
-use tera::{Context, Tera};
 
 use super::{Letter, Recipient};
+use crate::assets::Templates;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::links::Links;
 
-/// The mails doorstep sends, each a folder below `email/`.
-const MESSAGES: [&str; 4] = [
-    "signup_confirmation",
-    "already_registered",
-    "password_reset",
-    "password_changed",
-];
-const PARTS: [&str; 3] = ["subject.txt.tera", "text.txt.tera", "html.html.tera"];
-
 /// Turns events into letters.
 pub struct Composer {
-    tera: Tera,
+    templates: Arc<Templates>,
     from_domain: String,
     signup: Overrides,
     reset: Overrides,
@@ -50,28 +42,10 @@ struct Values<'a> {
 }
 
 impl Composer {
-    /// Loads `email/<message>/{subject.txt,text.txt,html.html}.tera` below `template_dir`.
-    pub fn load(settings: &Settings, template_dir: &Path) -> Result<Composer, String> {
-        let pattern = template_dir.join("email/**/*.tera");
-        let mut tera = Tera::new(&pattern.to_string_lossy())
-            .map_err(|err| format!("mail templates in {}: {err}", template_dir.display()))?;
-        // Tera escapes only names ending in .html by default; ours end in .html.tera.
-        tera.autoescape_on(vec![".html.tera"]);
-        // A missing mail template would fail every sign-up; refuse to start instead.
-        let names: Vec<&str> = tera.get_template_names().collect();
-        for message in MESSAGES {
-            for part in PARTS {
-                let name = format!("{message}/{part}");
-                if !names.contains(&name.as_str()) {
-                    return Err(format!(
-                        "mail template {} is missing",
-                        template_dir.join("email").join(&name).display()
-                    ));
-                }
-            }
-        }
-        Ok(Composer {
-            tera,
+    /// Letters from `templates`, which always hold every shipped mail part.
+    pub fn new(settings: &Settings, templates: Arc<Templates>) -> Composer {
+        Composer {
+            templates,
             from_domain: settings.base_url.host_str().unwrap_or_default().to_owned(),
             signup: Overrides {
                 subject: settings.signup.subject.clone(),
@@ -87,7 +61,7 @@ impl Composer {
                 String::new()
             },
             bcc: settings.email.bcc.clone(),
-        })
+        }
     }
 
     /// The mail whose link confirms a sign-up.
@@ -163,11 +137,9 @@ impl Composer {
         to: &Recipient,
         values: &Values,
     ) -> Result<Letter, Error> {
-        let context =
-            Context::from_serialize(values).map_err(|err| Error::internal("mail context", err))?;
         let part = |name: &str| {
-            self.tera
-                .render(&format!("{message}/{name}"), &context)
+            self.templates
+                .render(&format!("email/{message}/{name}"), values)
                 .map_err(|err| Error::internal("rendering mail", err))
         };
         Ok(Letter {

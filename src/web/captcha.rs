@@ -95,10 +95,8 @@ mod tests {
         settings.database_url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
         settings.base_path = "/store".into();
         settings.captcha.image = image;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let figment = rocket::Config::figment()
-            .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
-            .merge(("template_dir", root.join("templates")));
+            .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="));
         let app = App::new(settings)
             .figment(figment)
             .transport(Transport::Memory(MemoryMailbox::default()))

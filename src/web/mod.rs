@@ -6,10 +6,12 @@ pub mod cookies;
 pub mod guards;
 pub mod negotiate;
 pub mod openapi;
+pub mod pages;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
 mod state;
+pub mod static_files;
 pub mod views;
 
 pub use state::Doorstep;
@@ -45,6 +47,7 @@ pub fn routes() -> Vec<Route> {
         captcha::picture,
         description,
         reference,
+        static_files::file,
     ]
 }
 

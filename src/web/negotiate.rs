@@ -11,12 +11,12 @@ use rocket::request::{FromRequest, Outcome};
 use rocket::response::{self, Redirect, Responder};
 use rocket::serde::json::Json;
 use rocket::{Data, Request};
-use rocket_dyn_templates::Template;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use super::Doorstep;
 use super::cookies::{csrf_token, verify_csrf};
+use super::pages::{ERROR_PAGE, Page};
 use super::views::{ErrorBody, View};
 use crate::accounts::LinkFailed;
 use crate::accounts::policy::failure_target;
@@ -163,7 +163,7 @@ impl Rendered {
 
     /// The template's values: the view, what only the page shows, then `extra`, then what every
     /// page relies on (last, so that nothing shadows it).
-    fn into_page(self, req: &Request<'_>, extra: Map<String, Value>) -> Template {
+    fn into_page(self, req: &Request<'_>, status: Status, extra: Map<String, Value>) -> Page {
         let mut context = match self.json {
             Value::Object(values) => values,
             _ => Map::new(),
@@ -171,7 +171,7 @@ impl Rendered {
         context.extend(self.page_only);
         context.extend(extra);
         context.extend(page_context(req));
-        Template::render(self.template, Value::Object(context))
+        Page::new(status, self.template, context)
     }
 }
 
@@ -214,7 +214,9 @@ impl<'r> Responder<'r, 'static> for Reply {
             (Reply::Show(view) | Reply::ShowOrSendBrowsers(view, _), Format::Json) => {
                 Json(view.json).respond_to(req)
             }
-            (Reply::Show(view), Format::Html) => view.into_page(req, Map::new()).respond_to(req),
+            (Reply::Show(view), Format::Html) => {
+                view.into_page(req, Status::Ok, Map::new()).respond_to(req)
+            }
         }
     }
 }
@@ -285,12 +287,12 @@ impl<'r> Responder<'r, 'static> for Failed {
                 // A form's own `fields` (the list of its inputs) must not pass for field errors.
                 let mut values = values_of(&body);
                 values.insert("fields".into(), json!(error.fields()));
-                (status, form.into_page(req, values)).respond_to(req)?
+                form.into_page(req, status, values).respond_to(req)?
             }
             (Instead::Nothing, Format::Html) => {
                 let mut context = values_of(&body);
                 context.extend(page_context(req));
-                (status, Template::render("error", Value::Object(context))).respond_to(req)?
+                Page::new(status, ERROR_PAGE, context).respond_to(req)?
             }
         };
         if let Some(wait) = error.retry_after() {

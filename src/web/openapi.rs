@@ -35,6 +35,7 @@ use crate::config::Settings;
         super::session::me,
         super::captcha::challenge,
         super::captcha::picture,
+        super::static_files::file,
         super::description,
         super::reference,
     ),

@@ -1,8 +1,10 @@
-//! What Rocket manages for every request: the domain's context, the clock, the mail transport.
+//! What Rocket manages for every request: the domain's context, the clock, the mail transport,
+//! the page templates.
 
 use std::sync::Arc;
 
 use crate::accounts::Context;
+use crate::assets::Templates;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::links::Links;
@@ -16,6 +18,8 @@ pub struct Doorstep {
     pub clock: Arc<dyn Clock>,
     /// Where the mail worker delivers.
     pub transport: Transport,
+    /// What pages are rendered from: the shipped templates and the operator's overrides.
+    pub templates: Arc<Templates>,
 }
 
 impl Doorstep {

@@ -1,35 +1,21 @@
 //! Configuration from the operator's side: the binary's `check-config`, and start-ups that
 //! must stop rather than serve.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use doorstep::App;
 use rocket::error::ErrorKind;
 use rocket::local::asynchronous::Client;
-use tempfile::TempDir;
 
-use crate::support::{figment, settings};
+use crate::support::{doorstep, figment, settings};
 
 const VALID: &str = "\
 # a minimal working configuration
 doorstep.auth.signup=on
 doorstep.auth.email.from=doorstep <signup@example.org>
 ";
-
-/// The binary with `args`, in an empty directory, with no `DOORSTEP_*` variable but `env`.
-fn doorstep(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_doorstep"));
-    command.args(args).current_dir(dir);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("DOORSTEP_") {
-            command.env_remove(name);
-        }
-    }
-    command.envs(env.iter().copied());
-    command
-}
 
 /// `doorstep check-config --config <file>`, where `file` holds `text`.
 fn check(text: &str, env: &[(&str, &str)]) -> (Output, String) {
@@ -158,6 +144,26 @@ fn a_missing_file_is_refused() {
 }
 
 #[test]
+fn check_config_checks_the_templates_directory() {
+    let templates = tempfile::tempdir().unwrap();
+    let dir = templates.path().display().to_string();
+    let with_dir = |dir: &str| format!("{VALID}doorstep.templates.dir={dir}\n");
+    accepted(&check(&with_dir(&dir), &[]).0);
+
+    let broken = templates.path().join("login.html.tera");
+    std::fs::write(&broken, "{% block %}").unwrap();
+    let stderr = refused(&check(&with_dir(&dir), &[]).0);
+    assert!(stderr.contains(&broken.display().to_string()), "{stderr}");
+
+    let missing = format!("{dir}/absent");
+    let stderr = refused(&check(&with_dir(&missing), &[]).0);
+    assert!(
+        stderr.contains(":4: doorstep.templates.dir: cannot open the directory"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_shipped_configuration_passes() {
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("doorstep.properties");
     let dir = tempfile::tempdir().unwrap();
@@ -199,17 +205,13 @@ fn serve_with_a_bad_configuration_exits_instead_of_serving() {
     );
 }
 
-/// Builds the app with `database_url` and Rocket's settings, and expects ignition to fail.
-async fn start_up_fails(database_url: String, template_dir: Option<PathBuf>) {
+/// Builds the app with `database_url`, and expects ignition to fail.
+async fn start_up_fails(database_url: String) {
     // Rocket installs its own logger if none is set; the tests' capturing one must come first.
     doorstep::logging::capture();
     let mut settings = settings();
     settings.database_url = database_url;
-    let mut rocket_settings = figment();
-    if let Some(dir) = template_dir {
-        rocket_settings = rocket_settings.merge(("template_dir", dir));
-    }
-    let app = App::new(settings).figment(rocket_settings).worker(false);
+    let app = App::new(settings).figment(figment()).worker(false);
     match Client::tracked(app.rocket()).await {
         Ok(_) => panic!("started up"),
         Err(err) => assert!(matches!(err.kind(), ErrorKind::FailedFairings(_)), "{err}"),
@@ -222,37 +224,11 @@ async fn an_unusable_database_stops_start_up() {
     // A file where the database's directory should be: not even root can create it.
     let blocker = dir.path().join("blocker");
     std::fs::write(&blocker, "").unwrap();
-    start_up_fails(
-        format!("sqlite://{}/x/y.db?mode=rwc", blocker.display()),
-        None,
-    )
-    .await;
+    start_up_fails(format!("sqlite://{}/x/y.db?mode=rwc", blocker.display())).await;
     // A file that is not a database: the migrations cannot run.
     let garbage = dir.path().join("garbage.db");
     std::fs::write(&garbage, [0x5a; 8192]).unwrap();
-    start_up_fails(format!("sqlite://{}?mode=rwc", garbage.display()), None).await;
+    start_up_fails(format!("sqlite://{}?mode=rwc", garbage.display())).await;
     // Nobody listens on port 1.
-    start_up_fails("postgres://postgres@127.0.0.1:1/doorstep".into(), None).await;
-}
-
-/// The page templates without the `email/` directory.
-fn templates_without_mail() -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    for entry in std::fs::read_dir(shipped).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
-#[rocket::async_test]
-
-async fn missing_mail_templates_stop_start_up() {
-    let templates = templates_without_mail();
-    let data = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/doorstep.db?mode=rwc", data.path().display());
-    start_up_fails(url, Some(templates.path().to_owned())).await;
+    start_up_fails("postgres://postgres@127.0.0.1:1/doorstep".into()).await;
 }

@@ -5,6 +5,8 @@
 
 mod support;
 
+mod assets;
+mod binary;
 mod captcha;
 mod config;
 mod limits;

@@ -19,6 +19,7 @@ pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
 
 /// A reply body with the template that shows it to people.
 pub trait View: Serialize {
+    /// The page's shipped file name below `templates/` (and the name an override takes).
     const TEMPLATE: &'static str;
 
     /// Adds what only the page shows, never sent to programs (an address just used, a link's

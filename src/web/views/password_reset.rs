@@ -48,7 +48,7 @@ impl ResetRequestPage {
 }
 
 impl View for ResetRequestPage {
-    const TEMPLATE: &'static str = "pwreset";
+    const TEMPLATE: &'static str = "pwreset.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         if let Some(values) = &self.values {
@@ -75,7 +75,7 @@ impl ResetRequested {
 }
 
 impl View for ResetRequested {
-    const TEMPLATE: &'static str = "pwreset_sent";
+    const TEMPLATE: &'static str = "pwreset_sent.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
@@ -102,7 +102,7 @@ impl ChoosePassword {
 }
 
 impl View for ChoosePassword {
-    const TEMPLATE: &'static str = "pwreset_choose";
+    const TEMPLATE: &'static str = "pwreset_choose.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "token", &self.token);
@@ -131,7 +131,7 @@ impl PasswordChanged {
 }
 
 impl View for PasswordChanged {
-    const TEMPLATE: &'static str = "pwreset_done";
+    const TEMPLATE: &'static str = "pwreset_done.html.tera";
 
     fn browsers_go_to(&self) -> Option<String> {
         self.redirect.clone()

@@ -235,5 +235,5 @@ fn prose(value: &Value) -> String {
 }
 
 impl View for ApiReference {
-    const TEMPLATE: &'static str = "docs";
+    const TEMPLATE: &'static str = "docs.html.tera";
 }

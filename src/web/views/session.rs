@@ -43,7 +43,7 @@ impl SignInPage {
 }
 
 impl View for SignInPage {
-    const TEMPLATE: &'static str = "login";
+    const TEMPLATE: &'static str = "login.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         if let Some(values) = &self.values {
@@ -69,7 +69,7 @@ impl SignedIn {
 }
 
 impl View for SignedIn {
-    const TEMPLATE: &'static str = "account";
+    const TEMPLATE: &'static str = "account.html.tera";
 }
 
 /// `POST /auth/logout`: signed out (browsers are sent to the sign-in page instead).
@@ -87,7 +87,7 @@ impl Default for SignedOut {
 }
 
 impl View for SignedOut {
-    const TEMPLATE: &'static str = "login";
+    const TEMPLATE: &'static str = "login.html.tera";
 }
 
 /// `GET /auth/me`: the signed-in account.
@@ -109,5 +109,5 @@ impl AccountView {
 }
 
 impl View for AccountView {
-    const TEMPLATE: &'static str = "account";
+    const TEMPLATE: &'static str = "account.html.tera";
 }

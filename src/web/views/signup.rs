@@ -79,7 +79,7 @@ impl SignUpPage {
 }
 
 impl View for SignUpPage {
-    const TEMPLATE: &'static str = "signup";
+    const TEMPLATE: &'static str = "signup.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         if let Some(values) = &self.values {
@@ -107,7 +107,7 @@ impl ConfirmationSent {
 }
 
 impl View for ConfirmationSent {
-    const TEMPLATE: &'static str = "signup_sent";
+    const TEMPLATE: &'static str = "signup_sent.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
@@ -127,7 +127,7 @@ impl ConfirmPage {
 }
 
 impl View for ConfirmPage {
-    const TEMPLATE: &'static str = "confirm";
+    const TEMPLATE: &'static str = "confirm.html.tera";
 }
 
 /// A confirmed address: the account exists.
@@ -152,7 +152,7 @@ impl AccountCreated {
 }
 
 impl View for AccountCreated {
-    const TEMPLATE: &'static str = "confirmed";
+    const TEMPLATE: &'static str = "confirmed.html.tera";
 
     fn browsers_go_to(&self) -> Option<String> {
         self.redirect.clone()

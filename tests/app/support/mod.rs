@@ -6,6 +6,7 @@ pub mod smtp;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use chrono::{TimeZone, Utc};
@@ -41,14 +42,25 @@ pub fn settings() -> Settings {
     settings
 }
 
-/// Rocket's settings for tests: a fixed secret key, the repository's templates.
+/// Rocket's settings for tests: a fixed secret key.
 pub fn figment() -> Figment {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     rocket::Config::figment()
         .merge(("secret_key", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk="))
-        .merge(("template_dir", root.join("templates")))
         .merge(("log_level", "normal"))
         .merge(("cli_colors", false))
+}
+
+/// The built binary with `args`, run in `dir`, with no `DOORSTEP_*` variable but `env`.
+pub fn doorstep(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_doorstep"));
+    command.args(args).current_dir(dir);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DOORSTEP_") {
+            command.env_remove(name);
+        }
+    }
+    command.envs(env.iter().copied());
+    command
 }
 
 /// A database of the test's own: a SQLite file in `dir`, or a fresh PostgreSQL database.
