@@ -106,9 +106,13 @@ impl App {
                 }
             }))
             .manage(description)
+            .attach(web::shield())
             .attach(headers)
             .attach(AdHoc::on_liftoff("background work", move |rocket| {
                 Box::pin(async move {
+                    if let Some(warning) = links_elsewhere(rocket) {
+                        log::warn!("{warning}");
+                    }
                     if run_worker {
                         start_background_work(rocket);
                     }
@@ -146,6 +150,26 @@ impl App {
             templates,
         })
     }
+}
+
+/// A warning when base-url names this very machine on another port than the one bound: then
+/// only the port was changed, and every mailed link would lead to the old one.
+fn links_elsewhere(rocket: &Rocket<rocket::Orbit>) -> Option<String> {
+    let app = rocket.state::<Doorstep>()?;
+    let base_url = &app.settings().base_url;
+    let local = match base_url.host()? {
+        url::Host::Domain(name) => name == "localhost",
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    let port = base_url.port_or_known_default()?;
+    let bound = rocket.config().port;
+    (local && port != bound).then(|| {
+        format!(
+            "doorstep.base-url is {base_url} but the server listens on port {bound}: links in \
+             mails lead to port {port}. Set doorstep.base-url to the address people use."
+        )
+    })
 }
 
 /// The mail worker and the hourly sweep, each its own task, until shutdown.

@@ -83,7 +83,10 @@ pub fn start_session(jar: &CookieJar<'_>, app: &Doorstep, secret: String) {
             .same_site(SameSite::Lax)
             .secure(is_https(Some(app)))
             .path("/")
-            .max_age(max_age),
+            .max_age(max_age)
+            // Without it, Rocket gives private cookies a week's `Expires`, whatever `Max-Age`
+            // says; browsers that read only `Expires` would disagree with the others.
+            .expires(rocket::time::OffsetDateTime::now_utc() + max_age),
     );
 }
 

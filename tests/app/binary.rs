@@ -82,11 +82,7 @@ fn mails(dir: &Path) -> Vec<String> {
 #[test]
 fn the_binary_serves_pages_styles_and_mail_from_an_empty_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     std::fs::write(
         dir.path().join("site.properties"),
         format!(
@@ -145,4 +141,44 @@ fn the_binary_serves_pages_styles_and_mail_from_an_empty_directory() {
     }
     assert!(mails(&mail_dir)[0].contains("To: \"Ada Lovelace\" <ada@example.com>"));
     assert!(dir.path().join("var/secret.key").exists());
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(!said.contains("links in mails lead to"), "{said}");
+}
+
+#[test]
+fn a_port_changed_without_base_url_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    std::fs::write(dir.path().join("doorstep.properties"), "").unwrap();
+    let log = dir.path().join("server.log");
+    let port_text = port.to_string();
+    let env = [("ROCKET_PORT", port_text.as_str())];
+    let child = doorstep(dir.path(), &[], &env)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Running(child);
+    wait_until_healthy(port, &mut server, &log);
+    let warning = format!(
+        "doorstep.base-url is http://127.0.0.1:8000/ but the server listens on port {port}: \
+         links in mails lead to port 8000."
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let said = std::fs::read_to_string(&log).unwrap();
+        if said.contains(&warning) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no warning in:\n{said}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

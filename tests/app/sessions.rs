@@ -194,6 +194,13 @@ async fn a_session_lasts_for_the_session_ttl() {
     let cookie = app.session(ADA, PASSWORD).await;
     let ttl = 14 * DAY;
     assert_eq!(cookie.max_age().unwrap().whole_seconds(), 14 * 24 * 3600);
+    // Expires says the same as Max-Age, for browsers that read only Expires.
+    let expires = cookie.expires_datetime().unwrap();
+    let left = (expires - rocket::time::OffsetDateTime::now_utc()).whole_seconds();
+    assert!(
+        (14 * 24 * 3600 - 60..=14 * 24 * 3600).contains(&left),
+        "{left}"
+    );
     app.clock.advance(ttl - Duration::from_secs(1));
     assert_eq!(me(&app).await.status, Status::Ok);
     app.clock.advance(Duration::from_secs(2));
