@@ -2,6 +2,7 @@
 
 pub mod compose;
 pub mod outbox;
+mod readable;
 pub mod transport;
 pub mod worker;
 

@@ -8,6 +8,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
+use super::readable::readable;
 use crate::config::{MailTransport, Smtp, SmtpSecurity};
 
 /// Why a delivery failed, and whether trying again could help.
@@ -93,7 +94,7 @@ impl Transport {
                     .await
                     .map_err(DeliveryError::transient)?;
                 let path = dir.join(format!("{name}.eml"));
-                tokio::fs::write(&path, message.formatted())
+                tokio::fs::write(&path, readable(&message.formatted()))
                     .await
                     .map_err(DeliveryError::transient)?;
                 log::info!(
@@ -111,7 +112,7 @@ impl Transport {
                     "mail to {}{}\n{}",
                     to.join(", "),
                     shown_link(action_url),
-                    String::from_utf8_lossy(&message.formatted())
+                    String::from_utf8_lossy(&readable(&message.formatted()))
                 );
                 Ok(())
             }
