@@ -17,6 +17,7 @@ pub mod limits;
 pub mod links;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod random;
 pub mod secret_key;
 pub mod web;
