@@ -96,8 +96,12 @@ impl App {
         };
         let statics = format!("{}/static", self.settings.base_path);
         let headers = web::SecurityHeaders::new(&self.settings);
+        let traffic = Arc::new(web::Traffic::default());
+        let observer = web::Observer::new(&self.settings, traffic.clone());
         let run_worker = self.worker;
         rocket::custom(self.figment.clone())
+            .manage(traffic)
+            .attach(observer)
             .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {
                 match self.start(&rocket).await {
                     Ok(state) => Ok(rocket.manage(state)),
@@ -116,10 +120,11 @@ impl App {
                     }
                 })
             }))
-            .mount(&base, web::routes())
-            .mount(statics, FileServer::from("static"))
+            // Traced: what a handler or catcher logs carries its request's id.
+            .mount(&base, web::traced(web::routes()))
+            .mount(statics, web::traced(FileServer::from("static")))
             // At the root, so that paths outside base-path get our error shape too.
-            .register("/", web::catchers())
+            .register("/", web::traced_catchers(web::catchers()))
     }
 
     async fn start(self, rocket: &Rocket<Build>) -> Result<Doorstep, String> {

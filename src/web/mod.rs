@@ -4,13 +4,16 @@ pub mod captcha;
 pub mod catchers;
 pub mod cookies;
 pub mod guards;
+pub mod metrics;
 pub mod negotiate;
+pub mod observe;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
 mod state;
 pub mod views;
 
+pub use observe::{Observer, Traffic, traced, traced_catchers};
 pub use state::Doorstep;
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -41,6 +44,7 @@ pub fn routes() -> Vec<Route> {
         session::me,
         captcha::challenge,
         captcha::picture,
+        metrics::scrape,
     ]
 }
 
