@@ -154,7 +154,13 @@ impl Log for Logger {
         };
         let request_id = request_id();
         let line = Line {
-            level,
+            // Rocket sends "launched" as a warning only so that it shows at every level; it
+            // is news, not a problem, and a collector should not count it as one.
+            level: if record.target().starts_with("rocket::launch") {
+                level.max(Level::Info)
+            } else {
+                level
+            },
             target: record.target().trim_end_matches("::_"),
             message: &message,
             request_id: request_id.as_deref(),
