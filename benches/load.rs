@@ -6,13 +6,16 @@
 //! bound, captcha images/s, confirmations/s, and idle and peak RSS. Figures, not pass/fail.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
+
+use support::Server;
 
 const FLOOD_SECONDS: u64 = 4;
 
@@ -31,7 +34,7 @@ async fn run() {
     println!("hashing bound (cores / hash time): {bound:.1} sign-ups/s");
 
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), false).await;
+    let server = Server::start(dir.path(), "").await;
     let client = reqwest::Client::builder().build().unwrap();
     println!("idle RSS: {:.1} MB", server.rss_mb("VmRSS"));
 
@@ -100,87 +103,8 @@ async fn run() {
     drop(server);
 
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path(), true).await;
+    let server = Server::start(dir.path(), "doorstep.auth.captcha.image=on\n").await;
     captcha_images(&client, &server.url).await;
-}
-
-/// The release binary, serving on a free loopback port, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    /// `image_captcha` on makes sign-ups need a solved picture, so the flood runs without it.
-    async fn start(dir: &Path, image_captcha: bool) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let config = dir.join("doorstep.properties");
-        std::fs::write(
-            &config,
-            format!(
-                "doorstep.base-url=http://127.0.0.1:{port}\n\
-                 doorstep.database.url=sqlite://{db}?mode=rwc\n\
-                 doorstep.auth.signup=on\n\
-                 doorstep.auth.email.from=bench@doorstep.test\n\
-                 doorstep.auth.captcha.image={image}\n\
-                 doorstep.mail.transport=file\n\
-                 doorstep.mail.dir={mail}\n\
-                 doorstep.ratelimit.ip=1000000/1m\n\
-                 doorstep.ratelimit.email=1000000/1m\n\
-                 doorstep.ratelimit.mail=1000000/1m\n\
-                 # Images are limited per client: the benchmark speaks for many clients.\n\
-                 doorstep.trusted-proxies=127.0.0.1\n",
-                image = if image_captcha { "on" } else { "off" },
-                db = dir.join("bench.db").display(),
-                mail = dir.join("mail").display(),
-            ),
-        )
-        .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_doorstep"))
-            .arg("--config")
-            .arg(&config)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("ROCKET_PORT", port.to_string())
-            .env("ROCKET_ADDRESS", "127.0.0.1")
-            .env(
-                "ROCKET_SECRET_KEY",
-                "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=",
-            )
-            .env("DOORSTEP_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while reqwest::get(format!("{url}/healthz")).await.is_err() {
-            assert!(Instant::now() < deadline, "the server did not start");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Server { child, url }
-    }
-
-    fn rss_mb(&self, field: &str) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        let kb: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{field}:")))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0.0);
-        kb / 1024.0
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 async fn time_one_hash() -> Duration {

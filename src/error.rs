@@ -30,6 +30,10 @@ pub enum Error {
     InvalidCredentials,
     #[error("Please sign in first.")]
     Unauthenticated,
+    /// A route for programs that takes `Authorization: Bearer <token>` (`/metrics`); the same
+    /// code as `Unauthenticated`, with a challenge that says which scheme.
+    #[error("Send the configured token as Authorization: Bearer <token>.")]
+    BearerRequired,
     #[error("Sign-up is switched off on this server.")]
     SignupDisabled,
     #[error("Password reset is switched off on this server.")]
@@ -68,7 +72,7 @@ impl Error {
             Error::RedirectNotAllowed(_) => "redirect_not_allowed",
             Error::TokenInvalid => "token_invalid",
             Error::InvalidCredentials => "invalid_credentials",
-            Error::Unauthenticated => "unauthenticated",
+            Error::Unauthenticated | Error::BearerRequired => "unauthenticated",
             Error::SignupDisabled => "signup_disabled",
             Error::PasswordResetDisabled => "password_reset_disabled",
             Error::DomainNotAllowed => "domain_not_allowed",
@@ -93,7 +97,7 @@ impl Error {
             | Error::CaptchaRequired
             | Error::CaptchaInvalid
             | Error::TokenInvalid => 400,
-            Error::InvalidCredentials | Error::Unauthenticated => 401,
+            Error::InvalidCredentials | Error::Unauthenticated | Error::BearerRequired => 401,
             Error::SignupDisabled
             | Error::PasswordResetDisabled
             | Error::DomainNotAllowed
@@ -125,6 +129,14 @@ impl Error {
             Error::Busy { retry_after } | Error::RateLimited { retry_after } => Some(*retry_after),
             // A database lock or an outage of a service we ask: worth trying again shortly.
             Error::Unavailable => Some(Duration::from_secs(5)),
+            _ => None,
+        }
+    }
+
+    /// The `WWW-Authenticate` challenge of a 401 that names an HTTP authentication scheme.
+    pub fn challenge(&self) -> Option<&'static str> {
+        match self {
+            Error::BearerRequired => Some("Bearer"),
             _ => None,
         }
     }

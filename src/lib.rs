@@ -18,6 +18,7 @@ pub mod limits;
 pub mod links;
 pub mod logging;
 pub mod mail;
+pub mod metrics;
 pub mod random;
 pub mod secret_key;
 pub mod web;
@@ -94,8 +95,12 @@ impl App {
         };
         let headers = web::SecurityHeaders::new(&self.settings);
         let description = web::openapi::ApiDescription::new(&self.settings);
+        let traffic = Arc::new(web::Traffic::default());
+        let observer = web::Observer::new(&self.settings, traffic.clone());
         let run_worker = self.worker;
         rocket::custom(self.figment.clone())
+            .manage(traffic)
+            .attach(observer)
             .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {
                 match self.start().await {
                     Ok(state) => Ok(rocket.manage(state)),
@@ -118,9 +123,10 @@ impl App {
                     }
                 })
             }))
-            .mount(&base, web::routes())
+            // Traced: what a handler or catcher logs carries its request's id.
+            .mount(&base, web::traced(web::routes()))
             // At the root, so that paths outside base-path get our error shape too.
-            .register("/", web::catchers())
+            .register("/", web::traced_catchers(web::catchers()))
     }
 
     async fn start(self) -> Result<Doorstep, String> {

@@ -4,12 +4,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use doorstep::config::Settings;
+use doorstep::logging::LogSettings;
 
 const USAGE: &str = "usage: doorstep [serve | check-config] [--config FILE]
 
   serve          serve sign-up (the default)
   check-config   validate the configuration and exit
-  --config FILE  the properties file (default: $DOORSTEP_CONFIG or ./doorstep.properties)";
+  --config FILE  the properties file (default: $DOORSTEP_CONFIG or ./doorstep.properties)
+
+  DOORSTEP_LOG         off, error, warn, info (default), debug or trace
+  DOORSTEP_LOG_FORMAT  text (default) or json";
 
 enum Command {
     Serve,
@@ -40,18 +44,27 @@ fn parse_args() -> Result<(Command, PathBuf), String> {
     ))
 }
 
-fn load(path: &Path) -> Result<Settings, String> {
+/// The process's environment; a value that is not UTF-8 reaches the parsers garbled (and is
+/// refused there), rather than passing for unset.
+fn env(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
+}
+
+/// The configuration and the log settings, each checked.
+fn load(path: &Path) -> Result<(Settings, LogSettings), String> {
     let names: Vec<String> = std::env::vars_os()
         .filter_map(|(name, _)| name.into_string().ok())
         .collect();
     doorstep::config::check_environment(names.iter().map(String::as_str))
         .map_err(|err| err.to_string())?;
-    Settings::load(path, &|name| std::env::var(name).ok()).map_err(|err| err.to_string())
+    let log = LogSettings::from_env(&env)?;
+    let settings = Settings::load(path, &env).map_err(|err| err.to_string())?;
+    Ok((settings, log))
 }
 
 /// What `check-config` checks beyond the file: the operator's templates parse.
 fn check(path: &Path) -> Result<Settings, String> {
-    let settings = load(path)?;
+    let (settings, _) = load(path)?;
     doorstep::assets::Templates::load(settings.templates_dir.as_deref())?;
     Ok(settings)
 }
@@ -75,7 +88,7 @@ async fn main() -> ExitCode {
             Err(message) => refuse(&message),
         },
         Command::Serve => match load(&path) {
-            Ok(settings) => serve(settings).await,
+            Ok((settings, log)) => serve(settings, log).await,
             Err(message) => refuse(&message),
         },
     }
@@ -106,8 +119,8 @@ fn refuse(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn serve(settings: Settings) -> ExitCode {
-    doorstep::logging::init();
+async fn serve(settings: Settings, log: LogSettings) -> ExitCode {
+    doorstep::logging::init(log);
     let figment = match doorstep::secret_key::ensure(
         rocket::Config::figment(),
         Path::new("var/secret.key"),

@@ -14,6 +14,7 @@ use super::policy::stored_url;
 use super::token::{self, Lookup, Purpose, Redeemed};
 use crate::entities::{account, pending_signup};
 use crate::error::Error;
+use crate::metrics;
 
 /// A confirmed address, and where to send its owner next.
 #[derive(Debug)]
@@ -37,7 +38,9 @@ pub async fn confirm_email(
     }
     let txn = ctx.db.begin().await?;
     take_turn(&txn, secret, now).await?;
-    let outcome = match token::redeem(&txn, secret, Purpose::Signup, now).await? {
+    let redeemed = token::redeem(&txn, secret, Purpose::Signup, now).await?;
+    let first_use = matches!(redeemed, Redeemed::JustNow(_));
+    let outcome = match redeemed {
         Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
             Some(pending) => create_account(&txn, pending, now).await.map_err(Into::into),
             None => Err(Error::TokenInvalid.into()),
@@ -63,6 +66,9 @@ pub async fn confirm_email(
         return outcome;
     }
     txn.commit().await?;
+    if first_use && outcome.is_ok() {
+        metrics::CONFIRMATIONS.inc();
+    }
     outcome
 }
 

@@ -11,6 +11,7 @@ use tokio::sync::oneshot;
 use super::argon2id;
 use crate::config::PasswordRules;
 use crate::error::Error;
+use crate::metrics;
 
 /// The rules every new password must meet, on sign-up and on any later change.
 ///
@@ -138,6 +139,11 @@ impl PasswordHasher {
         }
     }
 
+    /// Hashes running or waiting for a thread, for the metrics.
+    pub fn queue_depth(&self) -> usize {
+        self.in_flight.load(Ordering::Acquire)
+    }
+
     /// Hands `work` to the pool, or says `busy` when every thread and waiting place is taken.
     fn submit<T: Send + 'static>(
         &self,
@@ -170,7 +176,9 @@ impl PasswordHasher {
     }
 }
 
+/// The refusal of a full pool, counted where it is decided.
 fn busy() -> Error {
+    metrics::BUSY_REFUSALS.inc();
     Error::Busy {
         retry_after: Duration::from_secs(1),
     }

@@ -22,6 +22,7 @@ use crate::entities::{account, password_reset};
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
+use crate::metrics;
 
 /// The reset request, form or JSON alike (`password` only in the two-step variant).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -217,6 +218,7 @@ pub async fn reset_password(
     apply_new_password(&txn, ctx, &account, password_hash, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
+    metrics::RESETS.inc();
     Ok(PasswordChanged {
         email: account.email,
         url_success: stored_url(request.url_success),

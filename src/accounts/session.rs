@@ -15,6 +15,7 @@ use super::policy::permitted_redirect;
 use crate::entities::{account, session};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
+use crate::metrics::{self, SignIn};
 use crate::random::digest;
 
 /// The sign-in fields, form or JSON alike.
@@ -45,6 +46,24 @@ pub struct NewSession {
 /// A wrong password and an unknown address get the same `invalid_credentials`, after the same
 /// work: an unknown address is verified against a dummy hash.
 pub async fn sign_in(
+    ctx: &Context,
+    form: SignInForm,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<NewSession, Error> {
+    let result = open_session(ctx, form, client, now).await;
+    metrics::SIGNINS.inc(match &result {
+        Ok(_) => SignIn::Ok,
+        Err(Error::InvalidCredentials) => SignIn::InvalidCredentials,
+        Err(Error::RateLimited { .. }) => SignIn::RateLimited,
+        Err(Error::Busy { .. }) => SignIn::Busy,
+        Err(Error::InvalidRequest(_) | Error::RedirectNotAllowed(_)) => SignIn::InvalidRequest,
+        Err(_) => SignIn::Error,
+    });
+    result
+}
+
+async fn open_session(
     ctx: &Context,
     form: SignInForm,
     client: &ClientAddress,

@@ -18,6 +18,7 @@ use crate::entities::{account, pending_signup};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
+use crate::metrics;
 
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -149,6 +150,9 @@ pub async fn sign_up(
     outbox::enqueue(&txn, &letter, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
+    // Counted whether or not the address had an account: the metrics tell no more than the
+    // reply does.
+    metrics::SIGNUPS.inc();
     Ok(SignedUp { email })
 }
 

@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
 use crate::error::Error;
+use crate::metrics::{self, CaptchaKind, CaptchaOutcome};
 
 /// The captcha fields of a sign-up or reset body, form or JSON alike.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -67,15 +68,25 @@ impl Captchas {
         let image_missing = self.image
             && (fields.captcha_id.trim().is_empty() || fields.captcha_answer.trim().is_empty());
         let remote_missing = self.remote.is_some() && fields.response.trim().is_empty();
+        if image_missing {
+            metrics::captcha_checked(CaptchaKind::Image, CaptchaOutcome::Missing);
+        }
+        if let Some(remote) = self.remote.as_ref().filter(|_| remote_missing) {
+            metrics::captcha_checked(remote.kind(), CaptchaOutcome::Missing);
+        }
         if image_missing || remote_missing {
             return Err(Error::CaptchaRequired);
         }
         // The local check first: a bot that cannot read the image costs the provider nothing.
         if self.image {
-            image::solve(db, &fields.captcha_id, &fields.captcha_answer, now).await?;
+            let solved = image::solve(db, &fields.captcha_id, &fields.captcha_answer, now).await;
+            counted(CaptchaKind::Image, solved)?;
         }
         if let Some(remote) = &self.remote {
-            remote.verify(&fields.response, client_ip).await?;
+            counted(
+                remote.kind(),
+                remote.verify(&fields.response, client_ip).await,
+            )?;
         }
         Ok(())
     }
@@ -92,6 +103,18 @@ impl Captchas {
     pub fn image_enabled(&self) -> bool {
         self.image
     }
+}
+
+/// Counts a check's outcome and passes it on.
+fn counted(kind: CaptchaKind, checked: Result<(), Error>) -> Result<(), Error> {
+    let outcome = match &checked {
+        Ok(()) => CaptchaOutcome::Passed,
+        Err(Error::CaptchaInvalid) => CaptchaOutcome::Failed,
+        Err(Error::CaptchaRequired) => CaptchaOutcome::Missing,
+        Err(_) => CaptchaOutcome::Error,
+    };
+    metrics::captcha_checked(kind, outcome);
+    checked
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::config::{Provider, RemoteCaptcha};
 use crate::error::Error;
+use crate::metrics::CaptchaKind;
 
 /// A sign-up waits at most this long for the provider.
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -121,6 +122,15 @@ impl RemoteVerifier {
             body.extend_from_slice(&chunk);
         }
         serde_json::from_slice(&body).map_err(|err| format!("unreadable reply: {err}"))
+    }
+
+    /// Which provider this is, for the metrics.
+    pub fn kind(&self) -> CaptchaKind {
+        match self.settings.provider {
+            Provider::Recaptcha => CaptchaKind::Recaptcha,
+            Provider::Hcaptcha => CaptchaKind::Hcaptcha,
+            Provider::Turnstile => CaptchaKind::Turnstile,
+        }
     }
 
     /// The widget's script, element class and site key, for pages.

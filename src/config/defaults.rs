@@ -6,7 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Captcha, Email, MailTransport, PasswordReset, PasswordRules, RateLimits, Settings, Signup,
+    Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits, Settings,
+    Signup,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -54,6 +55,7 @@ impl Settings {
                 max_length: 1024,
             },
             mail: MailTransport::File(PathBuf::from(DEFAULT_MAIL_DIR)),
+            metrics: Metrics::default(),
         }
     }
 }

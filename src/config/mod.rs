@@ -8,6 +8,7 @@
 mod auth;
 mod defaults;
 mod mail;
+mod metrics;
 mod properties;
 mod protection;
 mod redirects;
@@ -17,6 +18,7 @@ mod values;
 
 pub use auth::{PasswordReset, PasswordRules, Signup};
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
+pub use metrics::Metrics;
 pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
@@ -51,6 +53,8 @@ pub struct Settings {
     pub permitted_redirects: Vec<RedirectRule>,
     pub password: PasswordRules,
     pub mail: MailTransport,
+    /// `GET /metrics` (`doorstep.metrics.*`).
+    pub metrics: Metrics,
 }
 
 /// Which challenges sign-up and reset forms carry.
@@ -148,6 +152,7 @@ impl Settings {
             )?,
             password: auth::password(&source, &defaults.password)?,
             mail: mail::mail(&source)?,
+            metrics: metrics::metrics(&source, &defaults.metrics)?,
         };
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),

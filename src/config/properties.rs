@@ -50,6 +50,8 @@ const SCALARS: &[&str] = &[
     "smtp.security",
     "smtp.username",
     "smtp.password",
+    "metrics",
+    "metrics.token",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

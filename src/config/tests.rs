@@ -796,3 +796,37 @@ fn password_reset_and_sessions() {
         "{err}"
     );
 }
+
+#[test]
+fn metrics_switch_and_token() {
+    let defaults = Settings::defaults();
+    assert!(defaults.metrics.enabled && defaults.metrics.token.is_none());
+    let text = "doorstep.metrics=off\ndoorstep.metrics.token=0123456789abcdef-_.~\n";
+    let s = parse(text).unwrap();
+    assert!(!s.metrics.enabled);
+    let token = s.metrics.token.as_ref().unwrap();
+    assert_eq!(token.expose_secret(), "0123456789abcdef-_.~");
+    assert!(
+        !format!("{s:?}").contains("0123456789abcdef"),
+        "Debug hides it"
+    );
+    let s = parse_env(text, &[("DOORSTEP_METRICS", "on")]).unwrap();
+    assert!(s.metrics.enabled);
+    for (value, expected) in [
+        ("short", "must be at least 16 characters"),
+        (
+            "with a space in it, long enough",
+            "printable ASCII without spaces",
+        ),
+        ("päivää-päivää-päivää", "printable ASCII without spaces"),
+    ] {
+        let message = error(&format!("doorstep.metrics.token={value}"));
+        assert!(message.contains(expected), "{value}: {message}");
+        assert!(message.starts_with("doorstep.properties:1: doorstep.metrics.token: "));
+        assert!(
+            !message.contains(value),
+            "the message repeats the secret: {message}"
+        );
+    }
+    assert!(error("doorstep.metrics=maybe").contains("is not a switch"));
+}

@@ -15,6 +15,7 @@ pub use client::ClientAddress;
 
 use crate::config::{Rate, RateLimits};
 use crate::error::Error;
+use crate::metrics::{self, Limit};
 
 /// New captcha images one client may ask for: each costs milliseconds of CPU.
 pub const CAPTCHA_IMAGES: Rate = Rate {
@@ -129,6 +130,14 @@ fn window(rate: Rate, now: DateTime<Utc>) -> (i64, Duration) {
     (start, Duration::from_secs(left))
 }
 
+/// Counts a refusal by `limit` in the metrics, and passes the result on.
+fn counted(limit: Limit, result: Result<(), Error>) -> Result<(), Error> {
+    if let Err(Error::RateLimited { .. }) = result {
+        metrics::RATE_LIMITED.inc(limit);
+    }
+    result
+}
+
 /// Counts a request that may send mail against its client's limit.
 pub async fn allow_client(
     db: &DatabaseConnection,
@@ -136,7 +145,22 @@ pub async fn allow_client(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await
+    let key = format!("ip:{}", client.limit_key());
+    counted(Limit::Ip, hit(db, &key, limits.ip, now).await)
+}
+
+/// Counts a new captcha picture against its client's limit: each costs milliseconds of CPU
+/// and a row.
+pub async fn allow_captcha_image(
+    db: &DatabaseConnection,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let key = format!("captcha:{}", client.limit_key());
+    counted(
+        Limit::CaptchaImages,
+        hit(db, &key, CAPTCHA_IMAGES, now).await,
+    )
 }
 
 /// Counts a mail about to be queued: per target address (whether or not it has an account,
@@ -148,8 +172,9 @@ pub async fn allow_mail_to(
     email_key: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    hit(db, &format!("email:{email_key}"), limits.email, now).await?;
-    hit(db, "mail", limits.mail, now).await
+    let key = format!("email:{email_key}");
+    counted(Limit::Email, hit(db, &key, limits.email, now).await)?;
+    counted(Limit::Mail, hit(db, "mail", limits.mail, now).await)
 }
 
 /// Counts a sign-in attempt per client, and refuses an address whose failures are spent.
@@ -160,10 +185,12 @@ pub async fn allow_sign_in(
     email_key: &str,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    hit(db, &format!("ip:{}", client.limit_key()), limits.ip, now).await?;
+    allow_client(db, limits, client, now).await?;
     let (mine, all) = sign_in_keys(client, email_key);
-    check(db, &mine, SIGN_IN_FAILURES, now).await?;
-    check(db, &all, SIGN_IN_FAILURES_ALL, now).await
+    let failures = check(db, &mine, SIGN_IN_FAILURES, now).await;
+    counted(Limit::SignInFailures, failures)?;
+    let failures = check(db, &all, SIGN_IN_FAILURES_ALL, now).await;
+    counted(Limit::SignInFailuresAll, failures)
 }
 
 /// Records a failed sign-in for the address typed, from this client.

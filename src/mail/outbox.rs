@@ -7,13 +7,14 @@ use lettre::message::{Mailbox, Mailboxes, MultiPart};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::Letter;
 use super::transport::{DeliveryError, Transport};
 use crate::clock::Clock;
 use crate::entities::outbox::{self, Column, Entity as Outbox};
+use crate::metrics::{self, Delivery};
 
 /// How long a worker holds a letter it is sending before another may try it.
 const LEASE: Duration = Duration::seconds(120);
@@ -97,6 +98,7 @@ pub async fn deliver_due(
         };
         match outcome {
             Ok(()) => {
+                metrics::MAIL_DELIVERIES.inc(Delivery::Sent);
                 mark_sent(db, letter.id, clock.now()).await?;
                 round.sent += 1;
             }
@@ -147,6 +149,11 @@ async fn mark_failed(
 ) -> Result<(), DbErr> {
     let attempts = letter.attempts + 1;
     let give_up = err.permanent || now - letter.created_at > GIVE_UP_AFTER;
+    metrics::MAIL_DELIVERIES.inc(if give_up {
+        Delivery::GaveUp
+    } else {
+        Delivery::Retry
+    });
     if give_up {
         log::error!(
             target: "doorstep::mail",
@@ -173,6 +180,32 @@ async fn mark_failed(
     }
     row.update(db).await?;
     Ok(())
+}
+
+/// The letters waiting for delivery (not sent, not given up).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Backlog {
+    pub depth: u64,
+    /// When the oldest of them was queued.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// How many letters wait, and since when: for the metrics, read when scraped.
+pub async fn backlog(db: &DatabaseConnection) -> Result<Backlog, DbErr> {
+    let waiting = || {
+        Outbox::find()
+            .filter(Column::SentAt.is_null())
+            .filter(Column::GaveUpAt.is_null())
+    };
+    let depth = waiting().count(db).await?;
+    let oldest = waiting()
+        .select_only()
+        .column(Column::CreatedAt)
+        .order_by_asc(Column::CreatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(Backlog { depth, oldest })
 }
 
 /// Forgets delivered or abandoned letters `kept` after they went (their bodies are already

@@ -28,24 +28,12 @@ pub async fn challenge(
     if !app.accounts.captcha.image_enabled() {
         return Err(Error::NotFound.into());
     }
-    limit_images(app, &client).await?;
+    limits::allow_captcha_image(&app.accounts.db, &client, app.clock.now()).await?;
     let challenge = image::issue(&app.accounts.db, app.clock.now()).await?;
     Ok(Json(PictureChallenge {
         image: app.links().captcha_image(&challenge.id),
         id: challenge.id,
     }))
-}
-
-/// Each image costs milliseconds of CPU and a row: one client may ask for only so many.
-async fn limit_images(app: &Doorstep, client: &ClientAddress) -> Result<(), Error> {
-    let key = format!("captcha:{}", client.limit_key());
-    limits::hit(
-        &app.accounts.db,
-        &key,
-        limits::CAPTCHA_IMAGES,
-        app.clock.now(),
-    )
-    .await
 }
 
 /// A PNG that no cache keeps: a challenge is good for one try.
@@ -74,7 +62,7 @@ pub async fn picture(
     if !app.accounts.captcha.image_enabled() {
         return Err(Error::NotFound.into());
     }
-    limit_images(app, &client).await?;
+    limits::allow_captcha_image(&app.accounts.db, &client, app.clock.now()).await?;
     match image::png_or_issue(&app.accounts.db, id, app.clock.now()).await? {
         Some(png) => Ok(Png(png, Header::new("Cache-Control", "no-store"))),
         None => Err(Error::NotFound.into()),

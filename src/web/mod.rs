@@ -4,7 +4,9 @@ pub mod captcha;
 pub mod catchers;
 pub mod cookies;
 pub mod guards;
+pub mod metrics;
 pub mod negotiate;
+pub mod observe;
 pub mod openapi;
 pub mod pages;
 pub mod password_reset;
@@ -14,6 +16,7 @@ mod state;
 pub mod static_files;
 pub mod views;
 
+pub use observe::{Observer, Traffic, traced, traced_catchers};
 pub use state::Doorstep;
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -49,6 +52,7 @@ pub fn routes() -> Vec<Route> {
         description,
         reference,
         static_files::file,
+        metrics::scrape,
     ]
 }
 

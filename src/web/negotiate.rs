@@ -295,6 +295,9 @@ impl<'r> Responder<'r, 'static> for Failed {
                 Page::new(status, ERROR_PAGE, context).respond_to(req)?
             }
         };
+        if let Some(scheme) = error.challenge() {
+            response.set_header(Header::new("WWW-Authenticate", scheme));
+        }
         if let Some(wait) = error.retry_after() {
             response.set_header(Header::new(
                 "Retry-After",

@@ -36,6 +36,7 @@ use crate::config::Settings;
         super::captcha::challenge,
         super::captcha::picture,
         super::static_files::file,
+        super::metrics::scrape,
         super::description,
         super::reference,
     ),
@@ -103,6 +104,11 @@ fn document(settings: &Settings) -> Value {
     let base = settings.base_url.as_str().trim_end_matches('/');
     doc["servers"] = json!([{ "url": format!("{base}{}", settings.base_path) }]);
     doc["components"]["securitySchemes"] = json!({
+        "metrics_token": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "`doorstep.metrics.token`, when the operator set one."
+        },
         "session": {
             "type": "apiKey",
             "in": "cookie",
