@@ -54,6 +54,7 @@ impl Settings {
                 max_length: 1024,
             },
             mail: MailTransport::File(PathBuf::from(DEFAULT_MAIL_DIR)),
+            max_connections: 1024,
         }
     }
 }

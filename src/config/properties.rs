@@ -50,6 +50,7 @@ const SCALARS: &[&str] = &[
     "smtp.security",
     "smtp.username",
     "smtp.password",
+    "server.max-connections",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
