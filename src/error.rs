@@ -50,6 +50,10 @@ pub enum Error {
     BodyTooLarge,
     #[error("Send the body as application/x-www-form-urlencoded or application/json.")]
     UnsupportedMediaType,
+    #[error("The address (URL) of the request is too long.")]
+    UriTooLong,
+    #[error("The request's headers are too large.")]
+    HeadersTooLarge,
     #[error("Too many requests. Please wait a little and try again.")]
     RateLimited { retry_after: Duration },
     #[error("The server is busy. Please try again shortly.")]
@@ -81,6 +85,8 @@ impl Error {
             Error::TokenExpired => "token_expired",
             Error::BodyTooLarge => "body_too_large",
             Error::UnsupportedMediaType => "unsupported_media_type",
+            Error::UriTooLong => "uri_too_long",
+            Error::HeadersTooLarge => "headers_too_large",
             Error::RateLimited { .. } => "rate_limited",
             Error::Busy { .. } => "busy",
             Error::Unavailable => "unavailable",
@@ -106,7 +112,9 @@ impl Error {
             Error::TokenExpired => 410,
             Error::RateLimited { .. } => 429,
             Error::BodyTooLarge => 413,
+            Error::UriTooLong => 414,
             Error::UnsupportedMediaType => 415,
+            Error::HeadersTooLarge => 431,
             Error::Busy { .. } | Error::Unavailable => 503,
             Error::Internal => 500,
         }

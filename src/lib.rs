@@ -13,6 +13,7 @@ pub mod database;
 pub mod entities;
 pub mod error;
 pub mod fields;
+pub mod gate;
 pub mod housekeeping;
 pub mod limits;
 pub mod links;
@@ -50,7 +51,7 @@ impl App {
     pub fn new(settings: Settings) -> App {
         App {
             settings,
-            figment: rocket::Config::figment(),
+            figment: rocket_figment(),
             clock: Arc::new(SystemClock),
             transport: None,
             hasher: None,
@@ -98,7 +99,11 @@ impl App {
         let traffic = Arc::new(web::Traffic::default());
         let observer = web::Observer::new(&self.settings, traffic.clone());
         let run_worker = self.worker;
+        let peers = gate::Peers::default();
         rocket::custom(self.figment.clone())
+            // First, so that every later fairing and guard sees the client's own address.
+            .manage(peers.clone())
+            .attach(peers)
             .manage(traffic)
             .attach(observer)
             .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {
@@ -113,15 +118,16 @@ impl App {
             .manage(description)
             .attach(web::shield())
             .attach(headers)
+            .manage(BackgroundWork::default())
             .attach(AdHoc::on_liftoff("background work", move |rocket| {
                 Box::pin(async move {
-                    if let Some(warning) = links_elsewhere(rocket) {
-                        log::warn!("{warning}");
-                    }
                     if run_worker {
                         start_background_work(rocket);
                     }
                 })
+            }))
+            .attach(AdHoc::on_shutdown("mail worker", |rocket| {
+                Box::pin(finish_background_work(rocket))
             }))
             // Traced: what a handler or catcher logs carries its request's id.
             .mount(&base, web::traced(web::routes()))
@@ -160,16 +166,13 @@ impl App {
 
 /// A warning when base-url names this very machine on another port than the one bound: then
 /// only the port was changed, and every mailed link would lead to the old one.
-fn links_elsewhere(rocket: &Rocket<rocket::Orbit>) -> Option<String> {
-    let app = rocket.state::<Doorstep>()?;
-    let base_url = &app.settings().base_url;
+pub fn links_elsewhere(base_url: &url::Url, bound: u16) -> Option<String> {
     let local = match base_url.host()? {
         url::Host::Domain(name) => name == "localhost",
         url::Host::Ipv4(ip) => ip.is_loopback(),
         url::Host::Ipv6(ip) => ip.is_loopback(),
     };
     let port = base_url.port_or_known_default()?;
-    let bound = rocket.config().port;
     (local && port != bound).then(|| {
         format!(
             "doorstep.base-url is {base_url} but the server listens on port {bound}: links in \
@@ -177,6 +180,9 @@ fn links_elsewhere(rocket: &Rocket<rocket::Orbit>) -> Option<String> {
         )
     })
 }
+/// The running mail worker, so that shutdown can wait for the letter in hand.
+#[derive(Default)]
+struct BackgroundWork(std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>);
 
 /// The mail worker and the hourly sweep, each its own task, until shutdown.
 fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
@@ -190,10 +196,63 @@ fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
         clock: app.clock.clone(),
         wake: app.accounts.mail.woken(),
     };
-    tokio::spawn(worker.run(rocket.shutdown()));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let shutdown = rocket.shutdown();
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let running = tokio::spawn(worker.run(stopped));
+    if let Some(work) = rocket.state::<BackgroundWork>()
+        && let Ok(mut held) = work.0.lock()
+    {
+        *held = Some(running);
+    }
     tokio::spawn(housekeeping::run(
         app.accounts.db.clone(),
         app.clock.clone(),
         rocket.shutdown(),
     ));
 }
+
+/// Waits, within Rocket's grace period, for the worker to finish the letter it is sending:
+/// cut off, a letter the relay already took would be sent again after a restart.
+async fn finish_background_work(rocket: &Rocket<rocket::Orbit>) {
+    let running = rocket
+        .state::<BackgroundWork>()
+        .and_then(|work| work.0.lock().ok()?.take());
+    let Some(running) = running else {
+        return;
+    };
+    let grace = std::time::Duration::from_secs(rocket.config().shutdown.grace.into());
+    if tokio::time::timeout(grace, running).await.is_err() {
+        log::warn!(
+            target: "doorstep::mail",
+            "the mail worker did not finish within the {}s grace period; a letter in flight \
+             will be sent again after the restart",
+            grace.as_secs()
+        );
+    }
+}
+
+/// Rocket's settings with doorstep's defaults beneath `Rocket.toml` and `ROCKET_*`, which
+/// still win: a shutdown grace period long enough for a letter in flight and for a request
+/// that waits out a database lock (5 s), yet short of Docker's 10 s before it kills.
+pub fn rocket_figment() -> Figment {
+    use rocket::figment::Profile;
+    use rocket::figment::providers::{Env, Format, Serialized, Toml};
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::default("shutdown.grace", SHUTDOWN_GRACE))
+        .merge(Serialized::default("shutdown.mercy", SHUTDOWN_MERCY))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .select(Profile::from_env_or(
+            "ROCKET_PROFILE",
+            rocket::Config::DEFAULT_PROFILE,
+        ))
+}
+
+/// Seconds in-flight requests and the letter in hand get to finish after SIGTERM.
+pub const SHUTDOWN_GRACE: u32 = 5;
+/// Seconds after the grace period during which open connections are closed gently.
+pub const SHUTDOWN_MERCY: u32 = 2;

@@ -121,20 +121,20 @@ fn refuse(message: &str) -> ExitCode {
 
 async fn serve(settings: Settings, log: LogSettings) -> ExitCode {
     doorstep::logging::init(log);
-    let figment = match doorstep::secret_key::ensure(
-        rocket::Config::figment(),
-        Path::new("var/secret.key"),
-    ) {
-        Ok(figment) => figment,
-        Err(message) => return refuse(&message),
+    let figment =
+        match doorstep::secret_key::ensure(doorstep::rocket_figment(), Path::new("var/secret.key"))
+        {
+            Ok(figment) => figment,
+            Err(message) => return refuse(&message),
+        };
+    let limits = doorstep::gate::Limits::from_settings(&settings);
+    let rocket = doorstep::App::new(settings).figment(figment).rocket();
+    let served = match doorstep::gate::Gate::bind(rocket, limits).await {
+        Ok(gate) => gate.run().await,
+        Err(message) => Err(message),
     };
-    match doorstep::App::new(settings)
-        .figment(figment)
-        .rocket()
-        .launch()
-        .await
-    {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(err) => refuse(&err.to_string()),
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => refuse(&message),
     }
 }

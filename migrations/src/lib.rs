@@ -7,6 +7,7 @@ mod m20261122_000001_registration;
 mod m20261122_000002_reset_and_sessions;
 mod m20261122_000003_captcha_challenges;
 mod m20261122_000004_rate_limits;
+mod m20261122_000005_outbox_claims;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_reset_and_sessions::Migration),
             Box::new(m20261122_000003_captcha_challenges::Migration),
             Box::new(m20261122_000004_rate_limits::Migration),
+            Box::new(m20261122_000005_outbox_claims::Migration),
         ]
     }
 }

@@ -55,7 +55,13 @@ pub struct Settings {
     pub mail: MailTransport,
     /// `GET /metrics` (`doorstep.metrics.*`).
     pub metrics: Metrics,
+    /// Connections one process serves at once (`doorstep.server.max-connections`); more wait
+    /// in the kernel's queue until one closes.
+    pub max_connections: usize,
 }
+
+/// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
+const MAX_CONNECTIONS_LIMIT: usize = 1_000_000;
 
 /// Which challenges sign-up and reset forms carry.
 #[derive(Debug, Clone, Default)]
@@ -153,6 +159,9 @@ impl Settings {
             password: auth::password(&source, &defaults.password)?,
             mail: mail::mail(&source)?,
             metrics: metrics::metrics(&source, &defaults.metrics)?,
+            max_connections: source
+                .parsed("server.max-connections", max_connections)?
+                .unwrap_or(defaults.max_connections),
         };
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),
@@ -168,5 +177,14 @@ impl Settings {
             }
         }
         Ok(settings)
+    }
+}
+
+fn max_connections(value: &Value) -> Result<usize, ConfigError> {
+    let count = value.number()?;
+    if (1..=MAX_CONNECTIONS_LIMIT).contains(&count) {
+        Ok(count)
+    } else {
+        Err(value.error(format!("must be between 1 and {MAX_CONNECTIONS_LIMIT}")))
     }
 }

@@ -52,6 +52,7 @@ const SCALARS: &[&str] = &[
     "smtp.password",
     "metrics",
     "metrics.token",
+    "server.max-connections",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

@@ -49,6 +49,26 @@ fn defaults() {
     assert!(d.permitted_redirects.is_empty());
     assert_eq!((d.password.min_length, d.password.max_length), (10, 1024));
     assert!(matches!(d.mail, MailTransport::File(ref dir) if dir == Path::new("var/mail")));
+    assert_eq!(d.max_connections, 1024);
+}
+
+#[test]
+fn max_connections_is_a_count_from_one() {
+    let count = |text: &str| parse(&format!("doorstep.server.max-connections={text}"));
+    assert_eq!(count("64").unwrap().max_connections, 64);
+    assert_eq!(
+        parse_env("", &[("DOORSTEP_SERVER_MAX_CONNECTIONS", "2048")])
+            .unwrap()
+            .max_connections,
+        2048
+    );
+    for bad in ["0", "-1", "lots", "1000001"] {
+        let message = count(bad).unwrap_err().to_string();
+        assert!(
+            message.starts_with("doorstep.properties:1: doorstep.server.max-connections: "),
+            "{bad}: {message}"
+        );
+    }
 }
 
 #[test]

@@ -21,6 +21,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub gave_up_at: Option<DateTimeUtc>,
+    /// The token of the worker sending it now; its lease ends at `next_attempt_at`.
+    pub claimed_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! Mail: rendering letters, the durable outbox, and the transports that deliver it.
 
 pub mod compose;
+pub mod lease;
 pub mod outbox;
 mod readable;
 pub mod transport;

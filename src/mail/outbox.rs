@@ -11,13 +11,12 @@ use sea_orm::{
 };
 
 use super::Letter;
+use super::lease::Claim;
 use super::transport::{DeliveryError, Transport};
 use crate::clock::Clock;
 use crate::entities::outbox::{self, Column, Entity as Outbox};
 use crate::metrics::{self, Delivery};
 
-/// How long a worker holds a letter it is sending before another may try it.
-const LEASE: Duration = Duration::seconds(120);
 /// After this long undelivered, a letter is given up: its link has long expired.
 const GIVE_UP_AFTER: Duration = Duration::days(3);
 /// Letters taken in one round.
@@ -45,6 +44,7 @@ pub async fn enqueue(
         created_at: Set(now),
         sent_at: Set(None),
         gave_up_at: Set(None),
+        claimed_by: Set(None),
         ..Default::default()
     }
     .insert(conn)
@@ -61,13 +61,17 @@ pub struct Round {
 
 /// Delivers the letters that are due; safe to run on several instances at once.
 ///
-/// The clock is read again for each letter: a slow relay must not make a later letter's
-/// lease start in the past, where another instance would take and send it too.
+/// Each letter is claimed (see `lease`) just before it is sent and its lease renewed while it
+/// is in flight. The clock is read again for each letter: a slow relay must not make a later
+/// letter's lease start in the past, where another instance would take and send it too.
+/// `stopping` is asked before each letter: once it says yes, the letter in hand is finished
+/// and no other is started.
 pub async fn deliver_due(
     db: &DatabaseConnection,
     transport: &Transport,
     from: Option<&Mailbox>,
     clock: &dyn Clock,
+    stopping: &(dyn Fn() -> bool + Sync),
 ) -> Result<Round, DbErr> {
     let now = clock.now();
     let due = Outbox::find()
@@ -80,54 +84,47 @@ pub async fn deliver_due(
         .await?;
     let mut round = Round::default();
     for letter in due {
-        let now = clock.now();
-        if !claim(db, &letter, now).await? {
-            continue; // another instance has it
+        if stopping() {
+            break;
         }
-        let outcome = match build_message(&letter, from) {
-            Ok(message) => {
-                let name = format!("{}-{}", now.format("%Y%m%dT%H%M%S"), letter.id);
-                transport
-                    .deliver(message, letter.action_url.as_deref(), &name)
-                    .await
-            }
-            Err(message) => Err(DeliveryError {
-                message,
-                permanent: true,
-            }),
+        let Some(claim) = Claim::take(db, letter.id, clock.now()).await? else {
+            continue; // another instance has it
         };
-        match outcome {
-            Ok(()) => {
+        let delivery = send(transport, &letter, from, clock.now());
+        match claim.hold_while(db, clock, delivery).await {
+            Some(Ok(())) => {
                 metrics::MAIL_DELIVERIES.inc(Delivery::Sent);
                 mark_sent(db, letter.id, clock.now()).await?;
                 round.sent += 1;
             }
-            Err(err) => {
-                mark_failed(db, letter, err, clock.now()).await?;
+            Some(Err(err)) => {
+                mark_failed(db, &claim, letter, err, clock.now()).await?;
                 round.failed += 1;
             }
+            None => {} // taken over: the new holder decides what becomes of it
         }
     }
     Ok(round)
 }
 
-/// Takes a letter for this worker with an atomic update on the time it was read with.
-async fn claim(
-    db: &DatabaseConnection,
+async fn send(
+    transport: &Transport,
     letter: &outbox::Model,
+    from: Option<&Mailbox>,
     now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let claimed = Outbox::update_many()
-        .col_expr(Column::NextAttemptAt, Expr::value(now + LEASE))
-        .filter(Column::Id.eq(letter.id))
-        .filter(Column::SentAt.is_null())
-        .filter(Column::NextAttemptAt.eq(letter.next_attempt_at))
-        .exec(db)
-        .await?;
-    Ok(claimed.rows_affected == 1)
+) -> Result<(), DeliveryError> {
+    let message = build_message(letter, from).map_err(|message| DeliveryError {
+        message,
+        permanent: true,
+    })?;
+    let name = format!("{}-{}", now.format("%Y%m%dT%H%M%S"), letter.id);
+    transport
+        .deliver(message, letter.action_url.as_deref(), &name)
+        .await
 }
 
 /// Records delivery and blanks the bodies: they hold one-time links that are no longer needed.
+/// Recorded whoever holds the claim now: the letter has gone.
 async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<(), DbErr> {
     Outbox::update_many()
         .col_expr(Column::SentAt, Expr::value(now))
@@ -135,14 +132,18 @@ async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Resu
         .col_expr(Column::HtmlBody, Expr::value(""))
         .col_expr(Column::ActionUrl, Expr::value(Option::<String>::None))
         .col_expr(Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(Column::ClaimedBy, Expr::value(Option::<String>::None))
         .filter(Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())
 }
 
+/// Schedules the next attempt, or gives the letter up; only while `claim` still holds it, so a
+/// worker that lost its letter cannot undo the new holder's lease.
 async fn mark_failed(
     db: &DatabaseConnection,
+    claim: &Claim,
     letter: outbox::Model,
     err: DeliveryError,
     now: DateTime<Utc>,
@@ -167,18 +168,20 @@ async fn mark_failed(
             letter.kind, letter.id, letter.recipient, err.message
         );
     }
-    let mut row: outbox::ActiveModel = letter.into();
-    row.attempts = Set(attempts);
-    row.last_error = Set(Some(err.message));
-    row.next_attempt_at = Set(now + backoff(attempts));
+    let mut update = Outbox::update_many()
+        .col_expr(Column::Attempts, Expr::value(attempts))
+        .col_expr(Column::LastError, Expr::value(Some(err.message)))
+        .col_expr(Column::NextAttemptAt, Expr::value(now + backoff(attempts)))
+        .col_expr(Column::ClaimedBy, Expr::value(Option::<String>::None));
     if give_up {
-        row.gave_up_at = Set(Some(now));
         // Its link would stay valid for a day; nobody will send it now.
-        row.text_body = Set(String::new());
-        row.html_body = Set(String::new());
-        row.action_url = Set(None);
+        update = update
+            .col_expr(Column::GaveUpAt, Expr::value(Some(now)))
+            .col_expr(Column::TextBody, Expr::value(""))
+            .col_expr(Column::HtmlBody, Expr::value(""))
+            .col_expr(Column::ActionUrl, Expr::value(Option::<String>::None));
     }
-    row.update(db).await?;
+    update.filter(claim.held()).exec(db).await?;
     Ok(())
 }
 

@@ -11,7 +11,9 @@ pub fn default(status: Status, req: &Request<'_>) -> Failed {
     let error = take_stashed(req).unwrap_or_else(|| match status.code {
         404 | 405 => Error::NotFound,
         413 => Error::BodyTooLarge,
+        414 => Error::UriTooLong,
         415 => Error::UnsupportedMediaType,
+        431 => Error::HeadersTooLarge,
         400..=499 => Error::InvalidRequest(Default::default()),
         _ => Error::Internal,
     });

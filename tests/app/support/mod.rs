@@ -1,6 +1,7 @@
 //! `TestApp`: one doorstep per test, with its own database, clock and mailbox.
 
 pub mod peers;
+pub mod served;
 pub mod siteverify;
 pub mod smtp;
 
@@ -300,6 +301,7 @@ impl TestApp {
             &app.transport,
             app.settings().email.from.as_ref(),
             app.clock.as_ref(),
+            &|| false,
         )
         .await
         .unwrap()

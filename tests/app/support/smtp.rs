@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use doorstep::config::{MailTransport, Smtp, SmtpSecurity};
@@ -50,6 +51,8 @@ pub struct SmtpServer {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     task: JoinHandle<()>,
+    /// Set by `start_holding`: whether the relay answers the end of a message yet.
+    release: Option<watch::Sender<bool>>,
 }
 
 impl SmtpServer {
@@ -60,28 +63,45 @@ impl SmtpServer {
 
     /// Listens on `port` (0 for any free one).
     pub async fn start_on(port: u16) -> SmtpServer {
-        Self::listen(port, false).await
+        Self::listen(port, false, None).await
     }
 
     /// A relay that refuses every recipient with `550` (a permanent rejection).
     pub async fn start_rejecting() -> SmtpServer {
-        Self::listen(0, true).await
+        Self::listen(0, true, None).await
     }
 
-    async fn listen(port: u16, reject: bool) -> SmtpServer {
+    /// A slow relay: it takes each message (`received` shows it) but answers its end only
+    /// after `release`, so a delivery stays in flight as long as a test needs.
+    pub async fn start_holding() -> SmtpServer {
+        let (release, held) = watch::channel(false);
+        let mut server = Self::listen(0, false, Some(held)).await;
+        server.release = Some(release);
+        server
+    }
+
+    /// Lets a holding relay answer the messages it holds, and every later one at once.
+    pub fn release(&self) {
+        if let Some(release) = &self.release {
+            release.send_replace(true);
+        }
+    }
+
+    async fn listen(port: u16, reject: bool, hold: Option<watch::Receiver<bool>>) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(converse(socket, store.clone(), reject));
+                tokio::spawn(converse(socket, store.clone(), reject, hold.clone()));
             }
         });
         SmtpServer {
             port,
             received,
             task,
+            release: None,
         }
     }
 
@@ -102,7 +122,12 @@ impl Drop for SmtpServer {
     }
 }
 
-async fn converse(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>, reject: bool) {
+async fn converse(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<Received>>>,
+    reject: bool,
+    hold: Option<watch::Receiver<bool>>,
+) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read).lines();
     let _ = write.write_all(b"220 test.smtp ESMTP ready\r\n").await;
@@ -134,6 +159,9 @@ async fn converse(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>
                 to: std::mem::take(&mut to),
                 data,
             });
+            if let Some(mut hold) = hold.clone() {
+                let _ = hold.wait_for(|released| *released).await;
+            }
             "250 queued"
         } else if upper.starts_with("RSET") || upper.starts_with("NOOP") {
             "250 OK"
