@@ -3,7 +3,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -92,20 +92,7 @@ fn the_binary_serves_pages_styles_and_mail_from_an_empty_directory() {
         ),
     )
     .unwrap();
-    let log = dir.path().join("server.log");
-    let port_text = port.to_string();
-    let env = [
-        ("DOORSTEP_CONFIG", "site.properties"),
-        ("ROCKET_ADDRESS", "127.0.0.1"),
-        ("ROCKET_PORT", port_text.as_str()),
-    ];
-    let child = doorstep(dir.path(), &[], &env)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut server = Running(child);
-    wait_until_healthy(port, &mut server, &log);
+    let (_server, log) = start(dir.path(), port, &[("DOORSTEP_CONFIG", "site.properties")]);
 
     let (status, page) = get(port, "/auth/signup", "text/html");
     assert_eq!(status, 200, "{page}");
@@ -149,16 +136,7 @@ fn a_port_changed_without_base_url_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     std::fs::write(dir.path().join("doorstep.properties"), "").unwrap();
-    let log = dir.path().join("server.log");
-    let port_text = port.to_string();
-    let env = [("ROCKET_PORT", port_text.as_str())];
-    let child = doorstep(dir.path(), &[], &env)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut server = Running(child);
-    wait_until_healthy(port, &mut server, &log);
+    let (_server, log) = start(dir.path(), port, &[]);
     let warning = format!(
         "doorstep.base-url is http://127.0.0.1:8000/ but the server listens on port {port}: \
          links in mails lead to port 8000."
@@ -172,6 +150,26 @@ fn a_port_changed_without_base_url_is_warned_about() {
         assert!(Instant::now() < deadline, "no warning in:\n{said}");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The binary serving from `dir` on `port`, healthy, its log going to `dir/server.log`.
+fn start(dir: &Path, port: u16, env: &[(&str, &str)]) -> (Running, PathBuf) {
+    let log = dir.join("server.log");
+    let port = port.to_string();
+    let mut env = env.to_vec();
+    env.extend([
+        ("ROCKET_ADDRESS", "127.0.0.1"),
+        ("ROCKET_PORT", port.as_str()),
+    ]);
+    let child = doorstep(dir, &[], &env)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = Running(child);
+    let port = port.parse().unwrap();
+    wait_until_healthy(port, &mut server, &log);
+    (server, log)
 }
 
 fn free_port() -> u16 {
