@@ -11,6 +11,7 @@ use crate::config::Settings;
 
 const SIGNUP: &str = "/auth/signup";
 const SIGNUP_CONFIRM: &str = "/auth/signup/confirm";
+const SIGNUP_RESEND: &str = "/auth/signup/resend";
 const PASSWORD_RESET: &str = "/auth/pwreset";
 const PASSWORD_RESET_CONFIRM: &str = "/auth/pwreset/confirm";
 const LOGIN: &str = "/auth/login";
@@ -83,6 +84,7 @@ impl Links {
         PageLinks {
             signup: self.path(SIGNUP),
             signup_confirm: self.path(SIGNUP_CONFIRM),
+            signup_resend: self.path(SIGNUP_RESEND),
             password_reset: self.path(PASSWORD_RESET),
             password_reset_confirm: self.path(PASSWORD_RESET_CONFIRM),
             login: self.path(LOGIN),
@@ -108,6 +110,7 @@ pub struct PageLinks {
     pub openapi: String,
     pub signup: String,
     pub signup_confirm: String,
+    pub signup_resend: String,
     pub password_reset: String,
     pub password_reset_confirm: String,
     pub login: String,

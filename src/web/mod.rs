@@ -39,6 +39,7 @@ pub fn routes() -> Vec<Route> {
         signup::form,
         signup::sign_up,
         signup::confirm,
+        signup::resend,
         signup::whitelist,
         password_reset::form,
         password_reset::request,

@@ -25,6 +25,7 @@ use crate::config::Settings;
         super::signup::form,
         super::signup::sign_up,
         super::signup::confirm,
+        super::signup::resend,
         super::signup::whitelist,
         super::password_reset::form,
         super::password_reset::request,

@@ -9,6 +9,7 @@ use super::guards::{LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::SignUpPageOrAccount;
 use super::views::{AccountCreated, ConfirmPage, ConfirmationSent, ErrorBody, SignUpPage};
+use crate::accounts::resend::{ResendForm, resend_confirmation};
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
 use crate::limits::ClientAddress;
@@ -114,6 +115,33 @@ pub async fn confirm(
     input: Input<ConfirmForm>,
 ) -> Result<Reply, Failed> {
     confirm_email(app, &input.0.token).await
+}
+
+/// Mails the confirmation again, with a fresh link, when the address has a sign-up waiting;
+/// the reply is the same for every address.
+#[utoipa::path(
+    tag = "sign-up",
+    request_body(description = "Forms also send `csrf_token` with the `doorstep_csrf` cookie.",
+        content((ResendForm = "application/json"),
+            (ResendForm = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "A new mail is on its way if a sign-up waits for the \
+            address (the same reply either way); earlier links keep working",
+            content((ConfirmationSent = "application/json"), (String = "text/html"))),
+        (status = 400, description = "`invalid_request`", body = ErrorBody),
+        (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[post("/auth/signup/resend", data = "<input>")]
+pub async fn resend(
+    app: &State<Doorstep>,
+    _open: SignupOpen,
+    client: ClientAddress,
+    input: Input<ResendForm>,
+) -> Result<Reply, Failed> {
+    let resent = resend_confirmation(&app.accounts, input.0, &client, app.clock.now()).await?;
+    Ok(Reply::show(ConfirmationSent::new(resent.email)))
 }
 
 /// The domains that may sign up; `[]` means any.

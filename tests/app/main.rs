@@ -19,6 +19,7 @@ mod overload;
 mod password_reset;
 mod recovery;
 mod reliability;
+mod resend;
 mod security;
 mod sessions;
 mod signup;
