@@ -8,6 +8,7 @@ mod m20261122_000002_reset_and_sessions;
 mod m20261122_000003_captcha_challenges;
 mod m20261122_000004_rate_limits;
 mod m20261122_000005_outbox_claims;
+mod m20261204_000006_registrations;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_captcha_challenges::Migration),
             Box::new(m20261122_000004_rate_limits::Migration),
             Box::new(m20261122_000005_outbox_claims::Migration),
+            Box::new(m20261204_000006_registrations::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod link;
 pub mod password;
 pub mod password_reset;
 pub mod policy;
+pub mod registration;
 pub mod resend;
 pub mod session;
 pub mod signup;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::Context;
 use super::email::Address;
+use super::registration;
 use super::signup::SignedUp;
 use super::token::{self, Purpose};
 use crate::entities::{account, pending_signup};
@@ -64,7 +65,8 @@ pub async fn resend_confirmation(
         issued.row.insert(&txn).await?;
         let mut pending = pending.into_active_model();
         pending.expires_at = Set(expires_at);
-        pending.update(&txn).await?;
+        let pending = pending.update(&txn).await?;
+        registration::extend(&txn, pending.id, expires_at).await?;
         let link = ctx.links.signup_confirmation(&issued.secret);
         let letter = ctx.mail.composer.signup_confirmation(&to, &link, now)?;
         outbox::enqueue(&txn, &letter, now).await?;
@@ -73,5 +75,6 @@ pub async fn resend_confirmation(
     ctx.mail.wake();
     Ok(SignedUp {
         email: address.as_stored(),
+        registration: None,
     })
 }

@@ -11,6 +11,7 @@ use super::Context;
 use super::email::Address;
 use super::password::check_password;
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
+use super::registration;
 use super::token::{self, Purpose};
 use crate::captcha::CaptchaFields;
 use crate::config::Settings;
@@ -53,6 +54,8 @@ pub struct SignUpForm {
 #[derive(Debug)]
 pub struct SignedUp {
     pub email: String,
+    /// The handle the client polls for the outcome (none for a resent mail).
+    pub registration: Option<String>,
 }
 
 /// A sign-up that passed every check.
@@ -134,40 +137,47 @@ pub async fn sign_up(
         .filter(account::Column::EmailKey.eq(application.address.key()))
         .one(&txn)
         .await?;
-    let letter = match existing {
+    let expires_at = now + ctx.settings.signup.confirm_ttl;
+    let (letter, pending) = match existing {
         Some(account) => {
             let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
-            ctx.mail.composer.already_registered(&to, now)?
+            (ctx.mail.composer.already_registered(&to, now)?, None)
         }
         None => {
-            let ttl = ctx.settings.signup.confirm_ttl;
-            let secret = store_pending(&txn, &application, password_hash, ttl, now).await?;
+            let (id, secret) =
+                store_pending(&txn, &application, password_hash, expires_at, now).await?;
             let to = Recipient::new(&email, &application.first_name, &application.last_name);
             let link = ctx.links.signup_confirmation(&secret);
-            ctx.mail.composer.signup_confirmation(&to, &link, now)?
+            (
+                ctx.mail.composer.signup_confirmation(&to, &link, now)?,
+                Some(id),
+            )
         }
     };
     outbox::enqueue(&txn, &letter, now).await?;
+    let registration = registration::open(&txn, pending, expires_at, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     // Counted whether or not the address had an account: the metrics tell no more than the
     // reply does.
     metrics::SIGNUPS.inc();
-    Ok(SignedUp { email })
+    Ok(SignedUp {
+        email,
+        registration: Some(registration),
+    })
 }
 
 /// Stores the sign-up next to any other unconfirmed one for the address; returns the link
-/// secret. Earlier links keep working: a stranger signing up with the address must not
+/// id and link secret. Earlier links keep working: a stranger signing up with the address must not
 /// invalidate the link its owner is about to click. The first link confirmed wins.
 async fn store_pending(
     txn: &sea_orm::DatabaseTransaction,
     application: &Application,
     password_hash: String,
-    ttl: std::time::Duration,
+    expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<String, Error> {
+) -> Result<(i64, String), Error> {
     let key = application.address.key();
-    let expires_at = now + ttl;
     let pending = pending_signup::ActiveModel {
         email: Set(application.address.as_stored()),
         email_key: Set(key),
@@ -185,5 +195,5 @@ async fn store_pending(
     .await?;
     let issued = token::issue(Purpose::Signup, pending.id, now, expires_at);
     issued.row.insert(txn).await?;
-    Ok(issued.secret)
+    Ok((pending.id, issued.secret))
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use crate::entities::{one_time_token, password_reset, pending_signup, session};
+use crate::entities::{one_time_token, password_reset, pending_signup, registration, session};
 
 /// How long spent records are kept, so a late second click still shows its outcome.
 pub const GRACE: Duration = Duration::days(7);
@@ -19,6 +19,11 @@ pub async fn forget_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Resu
         .filter(pending_signup::Column::ExpiresAt.lt(cutoff))
         .exec(db)
         .await?;
+    // Kept as long as their sign-ups, so a late poll still learns the outcome.
+    let registrations = registration::Entity::delete_many()
+        .filter(registration::Column::ExpiresAt.lt(cutoff))
+        .exec(db)
+        .await?;
     let sessions = session::Entity::delete_many()
         .filter(session::Column::ExpiresAt.lte(now))
         .exec(db)
@@ -28,7 +33,7 @@ pub async fn forget_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Resu
         .filter(password_reset::Column::ExpiresAt.lt(cutoff))
         .exec(db)
         .await?;
-    Ok([tokens, pending, sessions, resets]
+    Ok([tokens, pending, registrations, sessions, resets]
         .iter()
         .map(|deleted| deleted.rows_affected)
         .sum())

@@ -6,4 +6,5 @@ pub mod one_time_token;
 pub mod outbox;
 pub mod password_reset;
 pub mod pending_signup;
+pub mod registration;
 pub mod session;

@@ -17,6 +17,12 @@ use crate::config::{Rate, RateLimits};
 use crate::error::Error;
 use crate::metrics::{self, Limit};
 
+/// Registration status reads one client may make: polling is cheap, a scan of handles is not.
+pub const STATUS_POLLS: Rate = Rate {
+    count: 60,
+    period: Duration::from_secs(60),
+};
+
 /// New captcha images one client may ask for: each costs milliseconds of CPU.
 pub const CAPTCHA_IMAGES: Rate = Rate {
     count: 30,
@@ -147,6 +153,16 @@ pub async fn allow_client(
 ) -> Result<(), Error> {
     let key = format!("ip:{}", client.limit_key());
     counted(Limit::Ip, hit(db, &key, limits.ip, now).await)
+}
+
+/// Counts a registration status read against its client's limit.
+pub async fn allow_status_poll(
+    db: &DatabaseConnection,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let key = format!("status:{}", client.limit_key());
+    counted(Limit::StatusPolls, hit(db, &key, STATUS_POLLS, now).await)
 }
 
 /// Counts a new captcha picture against its client's limit: each costs milliseconds of CPU

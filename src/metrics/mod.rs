@@ -122,6 +122,8 @@ label_values! {
         SignInFailuresAll = "signin_failures_all",
         /// New captcha pictures per client.
         CaptchaImages = "captcha_images",
+        /// Registration status reads per client.
+        StatusPolls = "status_polls",
     }
 }
 

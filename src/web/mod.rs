@@ -40,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         signup::sign_up,
         signup::confirm,
         signup::resend,
+        signup::status,
         signup::whitelist,
         password_reset::form,
         password_reset::request,

@@ -26,6 +26,7 @@ use crate::config::Settings;
         super::signup::sign_up,
         super::signup::confirm,
         super::signup::resend,
+        super::signup::status,
         super::signup::whitelist,
         super::password_reset::form,
         super::password_reset::request,

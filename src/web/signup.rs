@@ -8,11 +8,14 @@ use super::Doorstep;
 use super::guards::{LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::SignUpPageOrAccount;
-use super::views::{AccountCreated, ConfirmPage, ConfirmationSent, ErrorBody, SignUpPage};
+use super::views::{
+    AccountCreated, ConfirmPage, ConfirmationSent, ErrorBody, RegistrationView, SignUpPage,
+};
+use crate::accounts::registration;
 use crate::accounts::resend::{ResendForm, resend_confirmation};
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
-use crate::limits::ClientAddress;
+use crate::limits::{self, ClientAddress};
 
 /// The sign-up form; with `confirm`, the confirmation link's page.
 ///
@@ -82,7 +85,7 @@ pub async fn sign_up(
     let signed_up = accounts::sign_up(&app.accounts, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::refill(error, page))?;
-    Ok(Reply::show(ConfirmationSent::new(signed_up.email)))
+    Ok(Reply::show(ConfirmationSent::new(signed_up)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -141,7 +144,32 @@ pub async fn resend(
     input: Input<ResendForm>,
 ) -> Result<Reply, Failed> {
     let resent = resend_confirmation(&app.accounts, input.0, &client, app.clock.now()).await?;
-    Ok(Reply::show(ConfirmationSent::new(resent.email)))
+    Ok(Reply::show(ConfirmationSent::new(resent)))
+}
+
+/// How the sign-up behind a registration handle stands, for the client that started it.
+#[utoipa::path(
+    tag = "sign-up",
+    params(("registration" = String, Path, description = "The `registration` of a sign-up's reply")),
+    responses(
+        (status = 200, description = "`pending_confirmation`, `finished` (the account exists) or \
+            `expired`", body = RegistrationView),
+        (status = 404, description = "`not_found`: no such handle (or forgotten a week after \
+            it expired)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: over 60 reads a minute from one client, \
+            with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[get("/auth/signup/status/<registration>")]
+pub async fn status(
+    app: &State<Doorstep>,
+    client: ClientAddress,
+    registration: &str,
+) -> Result<Json<RegistrationView>, Failed> {
+    let now = app.clock.now();
+    limits::allow_status_poll(&app.accounts.db, &client, now).await?;
+    let status = registration::status_of(&app.accounts.db, registration, now).await?;
+    Ok(Json(RegistrationView::new(status)))
 }
 
 /// The domains that may sign up; `[]` means any.

@@ -24,5 +24,6 @@ mod security;
 mod sessions;
 mod signup;
 mod smoke;
+mod status;
 mod sweep;
 mod validation;

@@ -15,7 +15,7 @@ pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;
 pub use session::{AccountView, SignInPage, SignedIn, SignedOut};
-pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, SignUpPage};
+pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, RegistrationView, SignUpPage};
 
 /// A reply body with the template that shows it to people.
 pub trait View: Serialize {

@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{View, insert};
-use crate::accounts::{Confirmed, SignUpForm};
+use crate::accounts::registration::RegistrationStatus;
+use crate::accounts::{Confirmed, SignUpForm, SignedUp};
 use crate::captcha::Captchas;
 use crate::config::Settings;
 
@@ -93,16 +94,32 @@ impl View for SignUpPage {
 #[derive(Serialize, ToSchema)]
 pub struct ConfirmationSent {
     status: &'static str,
+    /// A sign-up's handle: poll `GET /auth/signup/status/{registration}` for the outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration: Option<String>,
     #[serde(skip)]
     email: String,
 }
 
 impl ConfirmationSent {
-    pub fn new(email: String) -> ConfirmationSent {
+    pub fn new(signed_up: SignedUp) -> ConfirmationSent {
         ConfirmationSent {
             status: "confirmation_sent",
-            email,
+            registration: signed_up.registration,
+            email: signed_up.email,
         }
+    }
+}
+
+/// `GET /auth/signup/status/{registration}`: how the sign-up stands.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationView {
+    status: RegistrationStatus,
+}
+
+impl RegistrationView {
+    pub fn new(status: RegistrationStatus) -> RegistrationView {
+        RegistrationView { status }
     }
 }
 

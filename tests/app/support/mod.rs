@@ -486,6 +486,20 @@ impl TestApp {
     }
 }
 
+/// A sign-up's JSON reply without its random `registration` handle, which it must carry.
+pub fn sent_reply(reply: &Reply) -> Value {
+    let mut json = reply.json();
+    let handle = json
+        .as_object_mut()
+        .and_then(|members| members.remove("registration"));
+    assert!(
+        handle.is_some_and(|h| h.as_str().is_some_and(|h| h.len() == 43)),
+        "{}",
+        reply.body
+    );
+    json
+}
+
 /// A valid sign-up body for `email`.
 pub fn signup_body(email: &str) -> Value {
     serde_json::json!({
