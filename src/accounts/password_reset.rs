@@ -63,7 +63,7 @@ pub struct PasswordChanged {
 }
 
 /// A reset request that passed every check of its own fields.
-struct ResetRequest {
+pub struct ResetRequest {
     address: Address,
     url_success: Option<Url>,
     url_failure: Option<Url>,
@@ -72,7 +72,8 @@ struct ResetRequest {
 }
 
 impl ResetRequest {
-    fn check(settings: &Settings, form: &ResetRequestForm) -> Result<ResetRequest, Error> {
+    /// The checks of the request's own fields, before anything is looked up or stored.
+    pub fn check(settings: &Settings, form: &ResetRequestForm) -> Result<ResetRequest, Error> {
         let address =
             Address::parse(&form.email).map_err(|reason| Error::invalid("email", reason))?;
         let rules = &settings.permitted_redirects;

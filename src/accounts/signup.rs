@@ -55,7 +55,7 @@ pub struct SignedUp {
 }
 
 /// A sign-up that passed every check.
-struct Application {
+pub struct Application {
     first_name: String,
     last_name: String,
     address: Address,
@@ -65,7 +65,7 @@ struct Application {
 
 impl Application {
     /// Every check that can refuse a sign-up, all before anything is stored or queued.
-    fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
+    pub fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
         let mut fields = FieldErrors::new();
         let first_name = check_name(&form.firstname).map_err(|e| fields.insert("firstname", e));
         let last_name = check_name(&form.lastname).map_err(|e| fields.insert("lastname", e));

@@ -75,18 +75,26 @@ impl<'r> FromRequest<'r> for LinkToken {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let query = req.uri().query().map_or("", |query| query.as_str());
-        let mut token = None;
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            if name == "confirm" && token.is_none() {
-                token = Some(value.into_owned());
-            } else if name == "confirm" {
-                return refuse(req, Error::invalid("confirm", "repeated"));
-            } else if name.eq_ignore_ascii_case("confirm") {
-                return refuse(req, Error::invalid("confirm", "invalid"));
-            }
+        match confirm_parameter(query) {
+            Ok(token) => Outcome::Success(LinkToken(token)),
+            Err(error) => refuse(req, error),
         }
-        Outcome::Success(LinkToken(token))
     }
+}
+
+/// The `confirm` value of a raw query string (percent-decoded), or why it is refused.
+pub fn confirm_parameter(query: &str) -> Result<Option<String>, Error> {
+    let mut token = None;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if name == "confirm" && token.is_none() {
+            token = Some(value.into_owned());
+        } else if name == "confirm" {
+            return Err(Error::invalid("confirm", "repeated"));
+        } else if name.eq_ignore_ascii_case("confirm") {
+            return Err(Error::invalid("confirm", "invalid"));
+        }
+    }
+    Ok(token)
 }
 
 /// The signed-in account; without a live session the route answers 401 `unauthenticated`.
