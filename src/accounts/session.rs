@@ -21,7 +21,7 @@ use crate::random::digest;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignInForm {
     /// The account's address.
-    #[schema(required = true)]
+    #[schema(required = true, format = IdnEmail)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// The account's password.

@@ -31,7 +31,7 @@ pub struct SignUpForm {
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub lastname: String,
     /// The address to confirm; it becomes the account's sign-in name.
-    #[schema(required = true)]
+    #[schema(required = true, format = IdnEmail)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// Between `doorstep.auth.password.min-length` and `.max-length` characters.
