@@ -7,8 +7,11 @@
 
 mod auth;
 mod defaults;
+mod escapes;
 mod mail;
 mod properties;
+#[cfg(test)]
+mod proptests;
 mod protection;
 mod redirects;
 #[cfg(test)]
