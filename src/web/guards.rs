@@ -139,3 +139,37 @@ impl<'r> FromRequest<'r> for ClientAddress {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use url::form_urlencoded::Serializer;
+
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> String {
+        Serializer::new(String::new()).extend_pairs(pairs).finish()
+    }
+
+    proptest! {
+        #[test]
+        fn the_confirm_value_is_read_as_sent(
+            token in "\\PC{0,60}",
+            other in "[a-z_]{1,8}",
+            value in "\\PC{0,20}",
+        ) {
+            prop_assume!(!other.eq_ignore_ascii_case("confirm"));
+            let sent = query(&[(&other, &value), ("confirm", &token), (&other, &value)]);
+            prop_assert_eq!(confirm_parameter(&sent).ok(), Some(Some(token.clone())));
+            let twice = query(&[("confirm", &token), ("confirm", &token)]);
+            prop_assert!(confirm_parameter(&twice).is_err());
+            let misspelt = query(&[("confirm", &token), ("Confirm", &token)]);
+            prop_assert!(confirm_parameter(&misspelt).is_err());
+        }
+
+        #[test]
+        fn any_query_is_a_token_nothing_or_a_refusal(query in "\\PC{0,80}") {
+            let _ = confirm_parameter(&query);
+        }
+    }
+}
