@@ -27,7 +27,7 @@ use crate::mail::{Recipient, outbox};
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ResetRequestForm {
     /// The account's address; the reply is the same whether or not it has one.
-    #[schema(required = true, format = IdnEmail)]
+    #[schema(required = true, format = IdnEmail, example = "ada@example.com")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// The new password, in the two-step variant only (`doorstep.auth.password-reset.two-step`).
