@@ -22,6 +22,11 @@ impl Address {
             return Err("invalid");
         }
         let domain = normalize_domain(domain).ok_or("invalid")?;
+        // Measured again as stored: IDNA can grow a domain (`ä` is `xn--4ca`), and an address
+        // over 254 bytes is refused by relays, and by this check when it is typed again.
+        if local.len() + 1 + domain.len() > 254 {
+            return Err("too_long");
+        }
         // lettre must accept it too, or the mail could never be sent.
         lettre::Address::new(local, &domain).map_err(|_| "invalid")?;
         Ok(Address {
@@ -112,6 +117,66 @@ mod tests {
             "a@-example.com",
         ] {
             assert!(Address::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_length_limit_applies_to_the_stored_form() {
+        let grows = format!("{}@{}.com", "a".repeat(60), vec!["ä"; 27].join("."));
+        assert!(grows.len() < 254);
+        assert_eq!(Address::parse(&grows), Err("too_long"));
+        let fits = format!("{}@{}.com", "a".repeat(60), vec!["ä"; 20].join("."));
+        let stored = Address::parse(&fits).unwrap().as_stored();
+        assert_eq!(stored.len(), 60 + 1 + 20 * 8 - 1 + 4);
+        assert_eq!(Address::parse(&stored).unwrap().as_stored(), stored);
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Addresses near the edges: long, mixed-case, non-ASCII, with stray dots and spaces.
+        fn address_like() -> impl Strategy<Value = String> {
+            let local = "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~äöüßİ\\-]{1,70}";
+            let label = "[a-zA-Z0-9äöüßÉİ\\-]{1,24}|xn--[a-z0-9]{1,10}";
+            // Short non-ASCII labels grow most under IDNA: `ä` is `xn--4ca`.
+            let growing = prop::collection::vec("[äöü]|[a-z]{1,3}", 1..60);
+            let domain = prop_oneof![prop::collection::vec(label, 1..12), growing]
+                .prop_map(|labels| labels.join("."));
+            (local, domain, "[ .]{0,2}", "[ ]{0,2}")
+                .prop_map(|(local, domain, end, pad)| format!("{pad}{local}@{domain}{end}"))
+        }
+
+        fn assert_stable(address: &Address) -> Result<(), TestCaseError> {
+            let stored = address.as_stored();
+            prop_assert!(stored.len() <= 254, "{stored:?} is {} bytes", stored.len());
+            let again = Address::parse(&stored);
+            prop_assert_eq!(
+                again.as_ref(),
+                Ok(address),
+                "{:?} refused once stored",
+                stored
+            );
+            let domain = normalize_domain(address.domain());
+            prop_assert_eq!(domain.as_deref(), Some(address.domain()));
+            Ok(())
+        }
+
+        proptest! {
+            #[test]
+            fn normalizing_is_idempotent(text in address_like()) {
+                if let Ok(address) = Address::parse(&text) {
+                    assert_stable(&address)?;
+                }
+            }
+
+            #[test]
+            fn any_text_accepted_is_accepted_again(text in "\\PC{0,80}@?\\PC{0,40}") {
+                if let Ok(address) = Address::parse(&text) {
+                    assert_stable(&address)?;
+                }
+            }
         }
     }
 }

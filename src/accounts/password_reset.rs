@@ -28,7 +28,7 @@ use crate::metrics;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ResetRequestForm {
     /// The account's address; the reply is the same whether or not it has one.
-    #[schema(required = true)]
+    #[schema(required = true, format = IdnEmail, example = "ada@example.com")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// The new password, in the two-step variant only (`doorstep.auth.password-reset.two-step`).
@@ -64,7 +64,7 @@ pub struct PasswordChanged {
 }
 
 /// A reset request that passed every check of its own fields.
-struct ResetRequest {
+pub struct ResetRequest {
     address: Address,
     url_success: Option<Url>,
     url_failure: Option<Url>,
@@ -73,7 +73,8 @@ struct ResetRequest {
 }
 
 impl ResetRequest {
-    fn check(settings: &Settings, form: &ResetRequestForm) -> Result<ResetRequest, Error> {
+    /// The checks of the request's own fields, before anything is looked up or stored.
+    pub fn check(settings: &Settings, form: &ResetRequestForm) -> Result<ResetRequest, Error> {
         let address =
             Address::parse(&form.email).map_err(|reason| Error::invalid("email", reason))?;
         let rules = &settings.permitted_redirects;

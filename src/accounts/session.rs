@@ -22,11 +22,11 @@ use crate::random::digest;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignInForm {
     /// The account's address.
-    #[schema(required = true)]
+    #[schema(required = true, format = IdnEmail, example = "ada@example.com")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// The account's password.
-    #[schema(required = true)]
+    #[schema(required = true, example = "correct horse battery staple")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
     /// Where browsers go once signed in: must match `doorstep.auth.permitted.redirects`.

@@ -25,25 +25,27 @@ use crate::metrics;
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignUpForm {
     /// Given name, as the mail greets the person.
-    #[schema(required = true)]
+    #[schema(required = true, example = "Ada")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub firstname: String,
     /// Family name.
-    #[schema(required = true)]
+    #[schema(required = true, example = "Lovelace")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub lastname: String,
     /// The address to confirm; it becomes the account's sign-in name.
-    #[schema(required = true)]
+    #[schema(required = true, format = IdnEmail, example = "ada@example.com")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// Between `doorstep.auth.password.min-length` and `.max-length` characters.
-    #[schema(required = true)]
+    #[schema(required = true, example = "correct horse battery staple")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
     /// Where browsers go once the link is used: must match `doorstep.auth.permitted.redirects`.
+    #[schema(example = "https://app.example.com/welcome")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
     /// Where browsers go when the link fails, with `?error=<code>` added: must match `doorstep.auth.permitted.redirects`.
+    #[schema(example = "https://app.example.com/welcome/failed")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlfailure: String,
     #[serde(flatten)]
@@ -59,7 +61,7 @@ pub struct SignedUp {
 }
 
 /// A sign-up that passed every check.
-struct Application {
+pub struct Application {
     first_name: String,
     last_name: String,
     address: Address,
@@ -69,7 +71,7 @@ struct Application {
 
 impl Application {
     /// Every check that can refuse a sign-up, all before anything is stored or queued.
-    fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
+    pub fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
         let mut fields = FieldErrors::new();
         let first_name = check_name(&form.firstname).map_err(|e| fields.insert("firstname", e));
         let last_name = check_name(&form.lastname).map_err(|e| fields.insert("lastname", e));

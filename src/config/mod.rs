@@ -7,9 +7,12 @@
 
 mod auth;
 mod defaults;
+mod escapes;
 mod mail;
 mod metrics;
 mod properties;
+#[cfg(test)]
+mod proptests;
 mod protection;
 mod redirects;
 #[cfg(test)]

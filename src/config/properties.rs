@@ -392,6 +392,7 @@ impl Source {
 /// The file's values by prefix: `[doorstep, entrystore]`.
 fn read_layers(origin: &str, text: &str) -> Result<[Layer; 2], ConfigError> {
     let mut layers: [Layer; 2] = Default::default();
+    let text = super::escapes::join_surrogate_escapes(text);
     for line in PropertiesIter::new_with_encoding(text.as_bytes(), encoding_rs::UTF_8) {
         let line = line.map_err(|e| {
             let message = e.to_string();

@@ -42,8 +42,9 @@ impl RedirectRule {
         })
     }
 
-    /// Whether `target` has exactly this scheme, host and port, no user info, and a path
-    /// under the prefix at a `/` boundary (`/welcome` permits `/welcome/x`, not `/welcomeevil`).
+    /// Whether `target` has exactly this scheme, host and port, no user info, and a plain
+    /// path under the prefix at a `/` boundary (`/welcome` permits `/welcome/x`, not
+    /// `/welcomeevil`).
     pub fn permits(&self, target: &Url) -> bool {
         let under_prefix = match target.path().strip_prefix(self.path_prefix.as_str()) {
             Some(rest) => rest.is_empty() || rest.starts_with('/'),
@@ -55,5 +56,19 @@ impl RedirectRule {
             && target.username().is_empty()
             && target.password().is_none()
             && under_prefix
+            && is_plain_path(target.path())
     }
+}
+
+/// Whether a path means the same to whoever decodes it: no backslash, no control character
+/// and no `.` or `..` segment, also once percent-decoded. The URL parser resolves
+/// `/welcome/../admin` itself, but leaves `/welcome/..%2Fadmin` and `/welcome/%5C..`, which
+/// some servers behind a permitted prefix decode and resolve to a path outside it.
+fn is_plain_path(path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    !decoded.contains('\\')
+        && !decoded.chars().any(char::is_control)
+        && !decoded
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
 }

@@ -75,18 +75,26 @@ impl<'r> FromRequest<'r> for LinkToken {
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let query = req.uri().query().map_or("", |query| query.as_str());
-        let mut token = None;
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            if name == "confirm" && token.is_none() {
-                token = Some(value.into_owned());
-            } else if name == "confirm" {
-                return refuse(req, Error::invalid("confirm", "repeated"));
-            } else if name.eq_ignore_ascii_case("confirm") {
-                return refuse(req, Error::invalid("confirm", "invalid"));
-            }
+        match confirm_parameter(query) {
+            Ok(token) => Outcome::Success(LinkToken(token)),
+            Err(error) => refuse(req, error),
         }
-        Outcome::Success(LinkToken(token))
     }
+}
+
+/// The `confirm` value of a raw query string (percent-decoded), or why it is refused.
+pub fn confirm_parameter(query: &str) -> Result<Option<String>, Error> {
+    let mut token = None;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if name == "confirm" && token.is_none() {
+            token = Some(value.into_owned());
+        } else if name == "confirm" {
+            return Err(Error::invalid("confirm", "repeated"));
+        } else if name.eq_ignore_ascii_case("confirm") {
+            return Err(Error::invalid("confirm", "invalid"));
+        }
+    }
+    Ok(token)
 }
 
 /// The signed-in account; without a live session the route answers 401 `unauthenticated`.
@@ -129,5 +137,39 @@ impl<'r> FromRequest<'r> for ClientAddress {
             Some(forwarded_for.as_str()).filter(|list| !list.is_empty()),
             trusted,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use url::form_urlencoded::Serializer;
+
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> String {
+        Serializer::new(String::new()).extend_pairs(pairs).finish()
+    }
+
+    proptest! {
+        #[test]
+        fn the_confirm_value_is_read_as_sent(
+            token in "\\PC{0,60}",
+            other in "[a-z_]{1,8}",
+            value in "\\PC{0,20}",
+        ) {
+            prop_assume!(!other.eq_ignore_ascii_case("confirm"));
+            let sent = query(&[(&other, &value), ("confirm", &token), (&other, &value)]);
+            prop_assert_eq!(confirm_parameter(&sent).ok(), Some(Some(token.clone())));
+            let twice = query(&[("confirm", &token), ("confirm", &token)]);
+            prop_assert!(confirm_parameter(&twice).is_err());
+            let misspelt = query(&[("confirm", &token), ("Confirm", &token)]);
+            prop_assert!(confirm_parameter(&misspelt).is_err());
+        }
+
+        #[test]
+        fn any_query_is_a_token_nothing_or_a_refusal(query in "\\PC{0,80}") {
+            let _ = confirm_parameter(&query);
+        }
     }
 }

@@ -343,3 +343,6 @@ fn page_context(req: &Request<'_>) -> Map<String, Value> {
     context.insert("csrf_token".into(), json!(csrf_token(req)));
     context
 }
+
+#[cfg(test)]
+mod tests;

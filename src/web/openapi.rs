@@ -119,6 +119,11 @@ fn document(settings: &Settings) -> Value {
                 base-url is https."
         }
     });
+    // The lengths are the operator's, so generated clients and test tools see the real rule.
+    if let Some(password) = property(&mut doc, "SignUpForm", "password") {
+        password["minLength"] = json!(settings.password.min_length);
+        password["maxLength"] = json!(settings.password.max_length);
+    }
     if let Some(paths) = doc["paths"].as_object_mut() {
         for operation in paths.values_mut().filter_map(Value::as_object_mut) {
             for operation in operation.values_mut() {
@@ -127,6 +132,20 @@ fn document(settings: &Settings) -> Value {
         }
     }
     doc
+}
+
+/// Property `name` of component `schema`, also inside its `allOf` (a flattened struct).
+fn property<'a>(doc: &'a mut Value, schema: &str, name: &str) -> Option<&'a mut Value> {
+    let schema = doc.pointer_mut(&format!("/components/schemas/{schema}"))?;
+    let path = format!("/properties/{name}");
+    if schema.pointer(&path).is_some() {
+        return schema.pointer_mut(&path);
+    }
+    schema
+        .get_mut("allOf")?
+        .as_array_mut()?
+        .iter_mut()
+        .find_map(|part| part.pointer_mut(&path))
 }
 
 /// Adds the shared refusals to one operation, beside the ones it declares itself.
@@ -151,5 +170,23 @@ fn add_shared_errors(operation: &mut Value) {
         } else {
             format!("{description}; {codes}")
         });
+    }
+    for (status, response) in responses.iter_mut() {
+        if status.starts_with(['4', '5']) {
+            add_error_page(response);
+        }
+    }
+}
+
+/// A refusal is negotiated like any reply: `ErrorBody` for programs, the error page for
+/// browsers (and for clients that send no `Accept` with a form or no body).
+fn add_error_page(response: &mut Value) {
+    let Some(content) = response["content"].as_object_mut() else {
+        return;
+    };
+    if content.contains_key("application/json") {
+        content
+            .entry("text/html")
+            .or_insert_with(|| json!({"schema": {"type": "string"}}));
     }
 }

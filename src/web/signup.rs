@@ -88,12 +88,12 @@ pub async fn sign_up(
     Ok(Reply::show(ConfirmationSent::new(signed_up)))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ConfirmForm {
     /// The confirmation link's `confirm` value.
     #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
-    token: String,
+    pub token: String,
 }
 
 /// The confirm button's target.

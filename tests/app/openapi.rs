@@ -170,3 +170,56 @@ async fn the_reference_page_shows_every_operation_and_code() {
         "the reference needs no script"
     );
 }
+
+/// Refusals are negotiated like replies, so each one is described as both `ErrorBody` and the
+/// error page: a browser (or a client sending no `Accept`) gets HTML.
+#[rocket::async_test]
+async fn every_refusal_is_described_as_json_and_as_a_page() {
+    let app = app().await;
+    let doc = description(&app).await;
+    let mut refusals = 0;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if !status.starts_with(['4', '5']) {
+                    continue;
+                }
+                let content = response["content"].as_object().unwrap();
+                assert_eq!(
+                    content["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
+                    "{method} {path} {status}"
+                );
+                assert_eq!(content["text/html"]["schema"]["type"], "string");
+                refusals += 1;
+            }
+        }
+    }
+    assert!(refusals > 50, "only {refusals} refusals described");
+    let page = app.get_html("/store/auth/me").await;
+    assert_eq!(page.status, Status::Unauthorized);
+    assert!(page.content_type.unwrap().starts_with("text/html"));
+}
+
+#[rocket::async_test]
+async fn the_configured_password_lengths_and_address_format_are_described() {
+    let app = app_with(|s| s.password.min_length = 12).await;
+    let doc = description(&app).await;
+    let password = property(&doc, "SignUpForm", "password");
+    assert_eq!(password["minLength"], 12);
+    assert_eq!(password["maxLength"], 1024);
+    for form in ["SignUpForm", "ResetRequestForm", "SignInForm"] {
+        let email = property(&doc, form, "email");
+        assert_eq!(email["format"], "idn-email", "{form}");
+    }
+}
+
+/// Property `name` of component `schema`, also inside its `allOf` (a flattened struct).
+fn property<'a>(doc: &'a Value, schema: &str, name: &str) -> &'a Value {
+    let schema = &doc["components"]["schemas"][schema];
+    let parts = schema["allOf"].as_array().into_iter().flatten();
+    std::iter::once(schema)
+        .chain(parts)
+        .map(|part| &part["properties"][name])
+        .find(|property| property.is_object())
+        .unwrap_or_else(|| panic!("no property {name}"))
+}
