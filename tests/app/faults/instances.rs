@@ -68,6 +68,12 @@ fn two_instances_deliver_every_letter_once_when_one_is_killed_while_sending() {
         server_a.kill();
         (in_flight, Instant::now())
     });
+    // Released only once the relay has seen A go, so A's letter was not accepted.
+    wait_until(
+        "the relay dropped A's letter",
+        Duration::from_secs(30),
+        || relay.waiting().iter().all(|m| m.from != "a@doorstep.test"),
+    );
     relay.release();
     for email in &to_b {
         let outcome = &ledger.outcomes()[email];

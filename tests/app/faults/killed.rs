@@ -41,6 +41,12 @@ fn sign_ups_answered_before_a_kill_are_each_mailed_once_after_the_restart() {
         server.kill();
         (in_flight, Instant::now())
     });
+    // Released only once the relay has seen its sender go, so the letter was not accepted.
+    wait_until(
+        "the relay dropped the letter",
+        Duration::from_secs(30),
+        || relay.waiting().is_empty(),
+    );
     relay.release();
     let outcomes = ledger.outcomes();
     let answered_ok = ledger.ok().len();

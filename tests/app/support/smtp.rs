@@ -292,9 +292,11 @@ impl Conversation {
             .lock()
             .unwrap()
             .insert(self.id, message.clone());
+        // A sender already gone wins over a release that comes at the same moment.
         let released = tokio::select! {
-            _ = self.released.wait_for(|released| *released) => true,
+            biased;
             _ = lines.next_line() => false,
+            _ = self.released.wait_for(|released| *released) => true,
         };
         self.shared.waiting.lock().unwrap().remove(&self.id);
         if released {
