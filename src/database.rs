@@ -5,7 +5,8 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 /// Any fixed number: instances starting together take turns migrating.
@@ -32,6 +33,21 @@ pub async fn check(url: &str) -> Result<usize, String> {
         .await
         .map_err(|err| format!("reading the database's migrations: {err}"))?;
     Ok(pending.len())
+}
+
+/// Whether the database would take a request's writes now, for `/healthz`. PostgreSQL's ping
+/// reaches the server. SQLite's pool answers a ping without touching the file, so there the
+/// write lock is taken and given back at once (`BEGIN IMMEDIATE`, rolled back): it waits for
+/// another writer as a sign-up would, and fails as a sign-up would when the file stays locked.
+pub async fn probe(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return db.ping().await;
+    }
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(options).await?.rollback().await
 }
 
 /// Connects the way `serve` does (creating a SQLite file and its directory), without

@@ -21,6 +21,8 @@ use crate::metrics::{self, Delivery};
 const GIVE_UP_AFTER: Duration = Duration::days(3);
 /// Letters taken in one round.
 pub const BATCH: u64 = 20;
+/// How soon recording a sent letter is tried again after the database refused it.
+const RECORD_AGAIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Queues a letter inside the caller's transaction.
 pub async fn enqueue(
@@ -94,7 +96,7 @@ pub async fn deliver_due(
         match claim.hold_while(db, clock, delivery).await {
             Some(Ok(())) => {
                 metrics::MAIL_DELIVERIES.inc(Delivery::Sent);
-                mark_sent(db, letter.id, clock.now()).await?;
+                record_sent(db, letter.id, clock, stopping).await?;
                 round.sent += 1;
             }
             Some(Err(err)) => {
@@ -121,6 +123,29 @@ async fn send(
     transport
         .deliver(message, letter.action_url.as_deref(), &name)
         .await
+}
+
+/// Records a letter the relay took, trying again while the database is locked or away: given
+/// up on, the record would be missing once the lease ran out, and the letter sent again. Only
+/// a stopping worker gives up (the restart then sends it again: the one duplicate the README
+/// owns up to).
+async fn record_sent(
+    db: &DatabaseConnection,
+    id: i64,
+    clock: &dyn Clock,
+    stopping: &(dyn Fn() -> bool + Sync),
+) -> Result<(), DbErr> {
+    loop {
+        match mark_sent(db, id, clock.now()).await {
+            Ok(()) => return Ok(()),
+            Err(err) if stopping() => return Err(err),
+            Err(err) => log::warn!(
+                target: "doorstep::mail",
+                "mail {id} was sent but could not be recorded yet, trying again: {err}"
+            ),
+        }
+        tokio::time::sleep(RECORD_AGAIN).await;
+    }
 }
 
 /// Records delivery and blanks the bodies: they hold one-time links that are no longer needed.

@@ -69,17 +69,20 @@ fn index(app: &State<Doorstep>) -> Reply {
     Reply::see_other(app.links().signup_page())
 }
 
-/// 200 while the database answers, for load balancers and orchestrators.
+/// 200 while the database would serve a sign-up, for load balancers and orchestrators.
 #[utoipa::path(tag = "service", responses(
     (status = 200, description = "The database answers", body = Health),
-    (status = 503, description = "`unavailable`: the database does not answer", body = ErrorBody),
+    (status = 503, description = "`unavailable`: the database does not answer, or a SQLite \
+        file stays locked by another writer past 5 s", body = ErrorBody),
 ))]
 #[get("/healthz")]
 async fn healthz(app: &State<Doorstep>) -> Result<Json<Health>, Failed> {
-    app.accounts.db.ping().await.map_err(|err| {
-        log::error!("health check: {err}");
-        Error::Unavailable
-    })?;
+    crate::database::probe(&app.accounts.db)
+        .await
+        .map_err(|err| {
+            log::error!("health check: {err}");
+            Error::Unavailable
+        })?;
     Ok(Json(Health::ok()))
 }
 

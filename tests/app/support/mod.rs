@@ -89,14 +89,14 @@ pub async fn database_url(dir: &Path) -> String {
 /// stop drops its database, so a run leaves none behind.
 static DATABASES_IN_USE: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
 
-fn start_using(url: &str) {
+pub fn start_using(url: &str) {
     if let Some(name) = test_database_name(url) {
         *DATABASES_IN_USE.lock().unwrap().entry(name).or_default() += 1;
     }
 }
 
 /// Drops the test's PostgreSQL database once no app uses it any more.
-fn stop_using(url: &str) {
+pub fn stop_using(url: &str) {
     let Some(name) = test_database_name(url) else {
         return;
     };
