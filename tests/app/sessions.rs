@@ -261,9 +261,11 @@ async fn a_wrong_password_takes_as_long_as_an_unknown_address() {
         wrong = wrong.min(timed(ADA).await);
         unknown = unknown.min(timed(&format!("nobody{i}@example.com")).await);
     }
+    // Skipping the hash for an unknown address would make it some hundred times faster (a
+    // 64 MiB argon2id against a lookup); the wide band keeps a loaded machine from failing it.
     let ratio = wrong.as_secs_f64() / unknown.as_secs_f64();
     assert!(
-        (0.5..2.0).contains(&ratio),
+        (0.2..5.0).contains(&ratio),
         "fastest wrong password {wrong:?} vs unknown address {unknown:?}"
     );
 }
