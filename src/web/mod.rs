@@ -3,6 +3,7 @@
 pub mod captcha;
 pub mod catchers;
 pub mod cookies;
+pub mod cors;
 pub mod guards;
 pub mod metrics;
 pub mod negotiate;

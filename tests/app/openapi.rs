@@ -90,6 +90,7 @@ async fn every_reference_resolves_and_every_error_code_is_listed() {
         "token_invalid",
         "token_expired",
         "csrf_invalid",
+        "origin_not_allowed",
         "rate_limited",
         "busy",
         "unavailable",
