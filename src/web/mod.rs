@@ -4,6 +4,7 @@ pub mod captcha;
 pub mod catchers;
 pub mod cookies;
 pub mod cors;
+pub mod discovery;
 pub mod guards;
 pub mod metrics;
 pub mod negotiate;
@@ -52,6 +53,7 @@ pub fn routes() -> Vec<Route> {
         captcha::picture,
         description,
         reference,
+        discovery::discovery,
         static_files::file,
         metrics::scrape,
     ]

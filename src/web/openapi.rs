@@ -39,6 +39,7 @@ use crate::config::Settings;
         super::metrics::scrape,
         super::description,
         super::reference,
+        super::discovery::discovery,
     ),
     components(schemas(ErrorBody)),
     tags(

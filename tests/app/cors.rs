@@ -1,6 +1,7 @@
-//! Browsers on other origins: CORS for listed front-ends, the origin rule for everyone else.
+//! Browsers on other origins: CORS for listed front-ends, the origin rule for everyone else,
+//! and the discovery document front-ends read first.
 
-use doorstep::config::Origin;
+use doorstep::config::{MailTransport, Origin, Provider, RemoteCaptcha, Smtp, SmtpSecurity};
 use rocket::http::{Accept, ContentType, Header, Method, Status};
 use serde_json::{Value, json};
 
@@ -294,4 +295,104 @@ async fn form_posts_keep_their_csrf_check_whatever_the_origin() {
     let reply = post_form(&fields).await;
     assert_eq!(reply.status, Status::Ok, "{}", reply.body);
     assert_eq!(reply.json()["status"], "confirmation_sent");
+}
+
+#[rocket::async_test]
+async fn discovery_says_what_is_offered_and_no_secret() {
+    const SECRETS: [&str; 3] = [
+        "captcha-private-key-do-not-show",
+        "smtp-password-do-not-show",
+        "metrics-token-do-not-show",
+    ];
+    let app = TestApp::with(|s| {
+        s.base_path = "/store".into();
+        s.cors_origins = vec![Origin::parse(FRONT_END).unwrap()];
+        s.signup.whitelist = vec!["example.com".into()];
+        s.captcha.image = true;
+        s.captcha.remote = Some(RemoteCaptcha {
+            provider: Provider::Turnstile,
+            public_key: "site-key".into(),
+            private_key: SECRETS[0].into(),
+            verify_url: "http://127.0.0.1:9/".parse().unwrap(),
+            min_score: 0.5,
+        });
+        s.mail = MailTransport::Smtp(Smtp {
+            host: "smtp.example.com".into(),
+            port: 587,
+            security: SmtpSecurity::StartTls,
+            credentials: Some(("doorstep".into(), SECRETS[1].into())),
+        });
+        s.metrics.token = Some(SECRETS[2].into());
+    })
+    .await;
+    let under_base = app.get_json("/store/.well-known/doorstep").await;
+    let at_root = app.get_json("/.well-known/doorstep").await;
+    assert_eq!(under_base.status, Status::Ok, "{}", under_base.body);
+    assert_eq!(at_root.status, Status::Ok, "{}", at_root.body);
+    assert_eq!(under_base.json(), at_root.json());
+    let doc = under_base.json();
+    assert_eq!(doc["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(doc["base_url"], "http://127.0.0.1:8000/store");
+    assert_eq!(doc["signup"]["enabled"], true);
+    assert_eq!(doc["signup"]["flow"], "details-first");
+    assert_eq!(doc["signup"]["confirm_on_get"], false);
+    assert_eq!(
+        doc["signup"]["fields"][0],
+        json!({"name": "firstname", "required": true})
+    );
+    assert_eq!(
+        doc["signup"]["fields"][4],
+        json!({"name": "urlsuccess", "required": false})
+    );
+    assert_eq!(
+        doc["password_reset"],
+        json!({"enabled": false, "two_step": false})
+    );
+    assert_eq!(
+        doc["password"],
+        json!({"min_length": 10, "max_length": 1024})
+    );
+    assert_eq!(doc["whitelist"], json!(["example.com"]));
+    assert_eq!(
+        doc["captcha"],
+        json!({"image": true, "remote": {"provider": "turnstile", "site_key": "site-key"}})
+    );
+    assert_eq!(doc["cors_origins"], json!([FRONT_END]));
+    assert_eq!(
+        doc["links"],
+        json!({
+            "openapi": "http://127.0.0.1:8000/store/openapi.json",
+            "docs": "http://127.0.0.1:8000/store/docs",
+        })
+    );
+    for secret in SECRETS {
+        assert!(!under_base.body.contains(secret), "{secret} shown");
+    }
+    // The root copy is the same route: a front-end on a listed origin may read it too.
+    let request = app
+        .client
+        .get("/.well-known/doorstep")
+        .header(Header::new("Origin", FRONT_END));
+    let reply = app.send(request).await;
+    assert_eq!(reply.header("Access-Control-Allow-Origin"), Some(FRONT_END));
+    assert_eq!(
+        app.get_json("/.well-known/unknown").await.status,
+        Status::NotFound
+    );
+}
+
+#[rocket::async_test]
+async fn discovery_leaves_out_a_private_whitelist_and_serves_at_the_root_without_base_path() {
+    let app = TestApp::with(|s| {
+        s.signup.whitelist = vec!["example.com".into()];
+        s.signup.whitelist_public = false;
+        s.signup.confirm_on_get = true;
+    })
+    .await;
+    let doc = app.get_json("/.well-known/doorstep").await.json();
+    assert!(doc.get("whitelist").is_none(), "{doc}");
+    assert_eq!(doc["signup"]["confirm_on_get"], true);
+    assert_eq!(doc["captcha"], json!({"image": false, "remote": null}));
+    assert_eq!(doc["cors_origins"], json!([]));
+    assert_eq!(doc["base_url"], "http://127.0.0.1:8000");
 }
