@@ -42,6 +42,10 @@ pub enum Error {
     DomainNotAllowed,
     #[error("The form has expired. Reload the page and try again.")]
     CsrfInvalid,
+    /// A state-changing request, not a form, from a page whose origin is neither doorstep's
+    /// own nor listed in `doorstep.cors.origins`.
+    #[error("Requests from this page's origin are not accepted.")]
+    OriginNotAllowed,
     #[error("There is nothing here.")]
     NotFound,
     #[error("This link has expired. Please ask for a new one.")]
@@ -81,6 +85,7 @@ impl Error {
             Error::PasswordResetDisabled => "password_reset_disabled",
             Error::DomainNotAllowed => "domain_not_allowed",
             Error::CsrfInvalid => "csrf_invalid",
+            Error::OriginNotAllowed => "origin_not_allowed",
             Error::NotFound => "not_found",
             Error::TokenExpired => "token_expired",
             Error::BodyTooLarge => "body_too_large",
@@ -107,7 +112,8 @@ impl Error {
             Error::SignupDisabled
             | Error::PasswordResetDisabled
             | Error::DomainNotAllowed
-            | Error::CsrfInvalid => 403,
+            | Error::CsrfInvalid
+            | Error::OriginNotAllowed => 403,
             Error::NotFound => 404,
             Error::TokenExpired => 410,
             Error::RateLimited { .. } => 429,

@@ -100,10 +100,16 @@ impl App {
         let observer = web::Observer::new(&self.settings, traffic.clone());
         let run_worker = self.worker;
         let peers = gate::Peers::default();
+        let origins = web::cors::Origins::new(&self.settings);
+        let well_known = web::discovery::WellKnownAtRoot::new(&self.settings.base_path);
         rocket::custom(self.figment.clone())
             // First, so that every later fairing and guard sees the client's own address.
             .manage(peers.clone())
             .attach(peers)
+            // Before the observer, so that it logs and counts the preflight's answer (204).
+            .manage(origins.clone())
+            .attach(web::cors::Cors(origins))
+            .attach(well_known)
             .manage(traffic)
             .attach(observer)
             .attach(AdHoc::try_on_ignite("doorstep", move |rocket| async move {

@@ -20,6 +20,7 @@ const ACCOUNT: &str = "/auth/me";
 const CAPTCHA: &str = "/auth/captcha";
 const STYLESHEET: &str = "/static/doorstep.css";
 const OPENAPI: &str = "/openapi.json";
+const DOCS: &str = "/docs";
 
 /// Builds doorstep's URLs.
 #[derive(Debug, Clone)]
@@ -37,6 +38,21 @@ impl Links {
             root: format!("{base}{}", settings.base_path),
             base_path: settings.base_path.clone(),
         }
+    }
+
+    /// Where the API is: `base-url` with `base-path`, without a trailing slash.
+    pub fn api_root(&self) -> &str {
+        &self.root
+    }
+
+    /// The OpenAPI description, absolute: front-ends on other origins read it.
+    pub fn api_description(&self) -> String {
+        format!("{}{OPENAPI}", self.root)
+    }
+
+    /// The API reference page, absolute.
+    pub fn api_reference(&self) -> String {
+        format!("{}{DOCS}", self.root)
     }
 
     /// The link in a sign-up mail.
@@ -144,5 +160,11 @@ mod tests {
         assert_eq!(links.captcha_image_path("i"), "/store/auth/captcha/i.png");
         assert_eq!(links.pages().logout, "/store/auth/logout");
         assert_eq!(links.pages().stylesheet, "/store/static/doorstep.css");
+        assert_eq!(links.api_root(), "https://id.example/store");
+        assert_eq!(
+            links.api_description(),
+            "https://id.example/store/openapi.json"
+        );
+        assert_eq!(links.api_reference(), "https://id.example/store/docs");
     }
 }

@@ -135,21 +135,16 @@ impl RemoteVerifier {
 
     /// The widget's script, element class and site key, for pages.
     pub fn widget(&self) -> Value {
-        let (name, script, class) = match self.settings.provider {
-            Provider::Recaptcha => (
-                "recaptcha",
-                "https://www.google.com/recaptcha/api.js",
-                "g-recaptcha",
-            ),
-            Provider::Hcaptcha => ("hcaptcha", "https://js.hcaptcha.com/1/api.js", "h-captcha"),
+        let (script, class) = match self.settings.provider {
+            Provider::Recaptcha => ("https://www.google.com/recaptcha/api.js", "g-recaptcha"),
+            Provider::Hcaptcha => ("https://js.hcaptcha.com/1/api.js", "h-captcha"),
             Provider::Turnstile => (
-                "turnstile",
                 "https://challenges.cloudflare.com/turnstile/v0/api.js",
                 "cf-turnstile",
             ),
         };
         json!({
-            "provider": name,
+            "provider": self.settings.provider.name(),
             "script": script,
             "class": class,
             "site_key": self.settings.public_key,

@@ -50,6 +50,7 @@ impl Settings {
                 bcc: Vec::new(),
             },
             permitted_redirects: Vec::new(),
+            cors_origins: Vec::new(),
             password: PasswordRules {
                 min_length: 10,
                 max_length: 1024,

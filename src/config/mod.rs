@@ -2,10 +2,11 @@
 //! into [`Settings`] before anything starts.
 //!
 //! The key layer lives in `properties`, single-value parsers in `values`; each section of
-//! [`Settings`] is parsed in the file of its concern (`auth`, `mail`, `protection`,
+//! [`Settings`] is parsed in the file of its concern (`auth`, `cors`, `mail`, `protection`,
 //! `redirects`), and `defaults` holds what applies when a key is unset.
 
 mod auth;
+mod cors;
 mod defaults;
 mod escapes;
 mod mail;
@@ -20,6 +21,7 @@ mod tests;
 mod values;
 
 pub use auth::{PasswordReset, PasswordRules, Signup};
+pub use cors::Origin;
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
 pub use metrics::Metrics;
 pub use properties::check_environment;
@@ -54,6 +56,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<Cidr>,
     pub email: Email,
     pub permitted_redirects: Vec<RedirectRule>,
+    /// Front-end origins that may call the JSON API from a browser, with credentials
+    /// (`doorstep.cors.origins`); no two alike.
+    pub cors_origins: Vec<Origin>,
     pub password: PasswordRules,
     pub mail: MailTransport,
     /// `GET /metrics` (`doorstep.metrics.*`).
@@ -159,6 +164,7 @@ impl Settings {
                 source.list("auth.permitted.redirects"),
                 RedirectRule::parse,
             )?,
+            cors_origins: cors_origins(&source)?,
             password: auth::password(&source, &defaults.password)?,
             mail: mail::mail(&source)?,
             metrics: metrics::metrics(&source, &defaults.metrics)?,
@@ -181,6 +187,13 @@ impl Settings {
         }
         Ok(settings)
     }
+}
+
+fn cors_origins(source: &Source) -> Result<Vec<Origin>, ConfigError> {
+    let mut origins = each_item(source.list("cors.origins"), Origin::parse)?;
+    let mut seen = std::collections::HashSet::new();
+    origins.retain(|origin| seen.insert(origin.clone()));
+    Ok(origins)
 }
 
 fn max_connections(value: &Value) -> Result<usize, ConfigError> {

@@ -60,6 +60,7 @@ const LISTS: &[&str] = &[
     "auth.signup.whitelist",
     "auth.permitted.redirects",
     "auth.email.bcc",
+    "cors.origins",
     "trusted-proxies",
 ];
 

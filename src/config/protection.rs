@@ -33,6 +33,15 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// The name `doorstep.auth.recaptcha.provider` takes, which pages and JSON show too.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Recaptcha => "recaptcha",
+            Provider::Hcaptcha => "hcaptcha",
+            Provider::Turnstile => "turnstile",
+        }
+    }
+
     /// Where the provider verifies answers.
     pub fn default_verify_url(self) -> &'static str {
         match self {

@@ -47,6 +47,7 @@ fn defaults() {
     assert!(!d.signup.confirm_on_get);
     assert!(d.email.from.is_none() && d.email.bcc.is_empty());
     assert!(d.permitted_redirects.is_empty());
+    assert!(d.cors_origins.is_empty());
     assert_eq!((d.password.min_length, d.password.max_length), (10, 1024));
     assert!(matches!(d.mail, MailTransport::File(ref dir) if dir == Path::new("var/mail")));
     assert_eq!(d.max_connections, 1024);
@@ -744,6 +745,83 @@ fn redirect_rules_from_the_file() {
         error("doorstep.auth.permitted.redirects.1 = https://u@a.org").starts_with(
             "doorstep.properties:1: doorstep.auth.permitted.redirects.1: \"https://u@a.org\""
         )
+    );
+}
+
+#[test]
+fn cors_origins_are_origins_only() {
+    let origin = |text: &str| Origin::parse(text).map(|origin| origin.to_string());
+    assert_eq!(
+        origin("https://app.example.org").unwrap(),
+        "https://app.example.org"
+    );
+    assert_eq!(
+        origin(" HTTPS://App.Example.org:443 ").unwrap(),
+        "https://app.example.org"
+    );
+    assert_eq!(
+        origin("http://localhost:3000").unwrap(),
+        "http://localhost:3000"
+    );
+    assert_eq!(
+        origin("https://bücher.example").unwrap(),
+        "https://xn--bcher-kva.example"
+    );
+    for (bad, says) in [
+        ("https://app.example.org/", "no path, trailing slash"),
+        ("https://app.example.org/app", "no path, trailing slash"),
+        ("https://app.example.org?x=1", "no path, trailing slash"),
+        ("https://app.example.org#top", "no path, trailing slash"),
+        ("https://*.example.org", "wildcards are not allowed"),
+        ("*", "wildcards are not allowed"),
+        ("null", "is not an origin"),
+        ("app.example.org", "is not an origin"),
+        ("https:app.example.org", "is not an origin"),
+        ("ftp://app.example.org", "only http and https"),
+        ("https://u:p@app.example.org", "user name or password"),
+    ] {
+        let message = origin(bad).unwrap_err();
+        assert!(message.contains(says), "{bad}: {message}");
+    }
+}
+
+#[test]
+fn cors_origins_from_the_file() {
+    let s = parse(
+        "doorstep.cors.origins = https://app.example.org, http://localhost:3000\n\
+         doorstep.cors.origins.1 = https://APP.example.org:443\n\
+         doorstep.cors.origins.2 = https://admin.example.org\n",
+    )
+    .unwrap();
+    let origins: Vec<&str> = s.cors_origins.iter().map(Origin::as_str).collect();
+    assert_eq!(
+        origins,
+        [
+            "https://app.example.org",
+            "http://localhost:3000",
+            "https://admin.example.org"
+        ]
+    );
+    let from_env = parse_env(
+        "",
+        &[("DOORSTEP_CORS_ORIGINS", "https://a.org,https://b.org")],
+    );
+    assert_eq!(from_env.unwrap().cors_origins.len(), 2);
+    assert_eq!(
+        error("doorstep.cors.origins.1 = https://app.example.org/"),
+        "doorstep.properties:1: doorstep.cors.origins.1: \"https://app.example.org/\" must be an \
+         origin only: no path, trailing slash, query or fragment (use scheme://host[:port], e.g. \
+         https://app.example.com)"
+    );
+    assert!(
+        error("entrystore.cors.origins = https://*.example.org")
+            .starts_with("doorstep.properties:1: entrystore.cors.origins: ")
+    );
+    assert!(
+        parse_env("", &[("DOORSTEP_CORS_ORIGINS", "null")])
+            .unwrap_err()
+            .to_string()
+            .starts_with("environment DOORSTEP_CORS_ORIGINS: ")
     );
 }
 

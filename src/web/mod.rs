@@ -3,6 +3,8 @@
 pub mod captcha;
 pub mod catchers;
 pub mod cookies;
+pub mod cors;
+pub mod discovery;
 pub mod guards;
 pub mod metrics;
 pub mod negotiate;
@@ -53,6 +55,7 @@ pub fn routes() -> Vec<Route> {
         captcha::picture,
         description,
         reference,
+        discovery::discovery,
         static_files::file,
         metrics::scrape,
     ]

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 
 use super::Doorstep;
 use super::cookies::{csrf_token, verify_csrf};
+use super::cors::check_origin;
 use super::pages::{ERROR_PAGE, Page};
 use super::views::{ErrorBody, View};
 use crate::accounts::LinkFailed;
@@ -84,6 +85,8 @@ impl<'r, T: DeserializeOwned> FromData<'r> for Input<T> {
 }
 
 async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Result<T, Error> {
+    // First: a page whose origin may not change state is refused before its body is read.
+    check_origin(req)?;
     let content_type = req.content_type();
     let is_json = content_type.is_some_and(|ct| ct.media_type().is_json());
     if !is_json && !content_type.is_some_and(|ct| ct.media_type().is_form()) {
@@ -98,7 +101,8 @@ async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Re
         return Err(Error::BodyTooLarge);
     }
     if is_json {
-        // JSON needs no CSRF token: a cross-site page cannot send it without a CORS preflight.
+        // JSON needs no CSRF token: a page elsewhere cannot send it without a CORS preflight,
+        // which only listed origins pass, and `check_origin` refused any other page above.
         serde_json::from_str(&body).map_err(unparsable)
     } else {
         let fields: Vec<(String, String)> =

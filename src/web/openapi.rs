@@ -41,6 +41,7 @@ use crate::config::Settings;
         super::metrics::scrape,
         super::description,
         super::reference,
+        super::discovery::discovery,
     ),
     components(schemas(ErrorBody)),
     tags(
@@ -83,7 +84,11 @@ const WITH_BODY: &[(&str, &str)] = &[
         "400",
         "`invalid_request` (`fields.body`: `malformed`, `nul_character`)",
     ),
-    ("403", "`csrf_invalid` (forms only)"),
+    (
+        "403",
+        "`csrf_invalid` (forms only), `origin_not_allowed` (anything but a form, sent by a \
+         page whose origin is neither doorstep's nor in `doorstep.cors.origins`)",
+    ),
     ("413", "`body_too_large` (over 32 KiB)"),
     ("415", "`unsupported_media_type`"),
 ];

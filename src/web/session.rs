@@ -5,6 +5,7 @@ use rocket::{State, get, post};
 
 use super::Doorstep;
 use super::cookies::{end_session, session_secret, start_session};
+use super::cors::AllowedOrigin;
 use super::guards::CurrentAccount;
 use super::negotiate::{Failed, Input, Reply};
 use super::views::{AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
@@ -66,18 +67,24 @@ pub async fn sign_in(
 /// Ends this client's session; signing out twice is not an error.
 ///
 /// No CSRF token is needed: the session cookie is `SameSite=Lax`, so another site's form
-/// cannot send it along.
+/// cannot send it along. It reads no body, so it checks the origin rule itself: a script on a
+/// sibling origin of the same site, neither ours nor listed, cannot end the session.
 #[utoipa::path(
     tag = "sessions",
     responses(
         (status = 200, description = "Signed out (also when no session was there)",
             body = SignedOut),
         (status = 303, description = "Browsers: on to the sign-in page"),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
     ),
     security((), ("session" = []))
 )]
 #[post("/auth/logout")]
-pub async fn sign_out(app: &State<Doorstep>, jar: &CookieJar<'_>) -> Result<Reply, Failed> {
+pub async fn sign_out(
+    app: &State<Doorstep>,
+    _origin: AllowedOrigin,
+    jar: &CookieJar<'_>,
+) -> Result<Reply, Failed> {
     if let Some(secret) = session_secret(jar, app) {
         session::sign_out(&app.accounts.db, &secret).await?;
     }

@@ -9,6 +9,7 @@ mod assets;
 mod binary;
 mod captcha;
 mod config;
+mod cors;
 mod faults;
 mod gate;
 mod limits;

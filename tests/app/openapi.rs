@@ -90,6 +90,7 @@ async fn every_reference_resolves_and_every_error_code_is_listed() {
         "token_invalid",
         "token_expired",
         "csrf_invalid",
+        "origin_not_allowed",
         "rate_limited",
         "busy",
         "unavailable",
@@ -142,6 +143,19 @@ async fn replies_match_their_schemas() {
     assert_fits(&challenge, "PictureChallenge", &doc);
     let health = app.get_json("/store/healthz").await.json();
     assert_fits(&health, "Health", &doc);
+    let discovery = app.get_json("/store/.well-known/doorstep").await.json();
+    assert_fits(&discovery, "Discovery", &doc);
+    // Discovery lists the sign-up body's own fields (the captcha's come first in `allOf`),
+    // required where the body's type requires them.
+    let form = &doc["components"]["schemas"]["SignUpForm"]["allOf"][1];
+    let required = form["required"].as_array().unwrap();
+    let fields: Vec<Value> = form["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|name| json!({"name": name, "required": required.contains(&json!(name))}))
+        .collect();
+    assert_eq!(discovery["signup"]["fields"], json!(fields));
 }
 
 #[rocket::async_test]

@@ -1,6 +1,7 @@
 //! Every reply body, as a type: programs get it as JSON, and browsers see its template filled
 //! with the same values plus what only a page shows. The JSON contract is written down here.
 
+mod discovery;
 mod error;
 mod password_reset;
 mod reference;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
+pub use discovery::Discovery;
 pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;

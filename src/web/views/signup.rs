@@ -24,10 +24,30 @@ pub struct SignUpPage {
     values: Option<SignUpValues>,
 }
 
+/// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required:
+/// the form's description and the discovery document both list them from here.
+pub(super) const SIGNUP_FIELDS: [(&str, bool); 6] = [
+    ("firstname", true),
+    ("lastname", true),
+    ("email", true),
+    ("password", true),
+    ("urlsuccess", false),
+    ("urlfailure", false),
+];
+
 #[derive(Serialize, ToSchema)]
-struct PasswordLimits {
+pub(super) struct PasswordLimits {
     min_length: usize,
     max_length: usize,
+}
+
+impl PasswordLimits {
+    pub(super) fn of(settings: &Settings) -> PasswordLimits {
+        PasswordLimits {
+            min_length: settings.password.min_length,
+            max_length: settings.password.max_length,
+        }
+    }
 }
 
 /// What a refused sign-up form is shown again with: everything but the password.
@@ -44,18 +64,8 @@ impl SignUpPage {
     pub fn new(settings: &Settings, captcha: &Captchas) -> SignUpPage {
         let signup = &settings.signup;
         SignUpPage {
-            fields: [
-                "firstname",
-                "lastname",
-                "email",
-                "password",
-                "urlsuccess",
-                "urlfailure",
-            ],
-            password: PasswordLimits {
-                min_length: settings.password.min_length,
-                max_length: settings.password.max_length,
-            },
+            fields: SIGNUP_FIELDS.map(|(name, _)| name),
+            password: PasswordLimits::of(settings),
             whitelist: if signup.whitelist_public {
                 signup.whitelist.clone()
             } else {

@@ -1,0 +1,127 @@
+//! `GET /.well-known/doorstep`: what this server offers, so that a front-end can adapt to it
+//! without knowing its configuration.
+//!
+//! Everything here is public by design; secrets (the captcha's private key, SMTP, the metrics
+//! token) have no field to land in.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::signup::{PasswordLimits, SIGNUP_FIELDS};
+use crate::config::Settings;
+use crate::links::Links;
+
+/// What this server offers today.
+#[derive(Serialize, ToSchema)]
+pub struct Discovery {
+    /// doorstep's version.
+    #[schema(example = "0.1.0")]
+    version: &'static str,
+    /// Where the API is: `base-url` with `base-path`, without a trailing slash.
+    #[schema(example = "https://id.example.com/store")]
+    base_url: String,
+    signup: SignupOffer,
+    password_reset: ResetOffer,
+    password: PasswordLimits,
+    /// The domains that may sign up, `[]` for any; absent when the list is not public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    whitelist: Option<Vec<String>>,
+    captcha: CaptchaOffer,
+    /// Origins whose pages may call this API with credentials (`doorstep.cors.origins`).
+    cors_origins: Vec<String>,
+    links: DiscoveryLinks,
+    // Usernames, confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
+    // add their members here as they are built.
+}
+
+#[derive(Serialize, ToSchema)]
+struct SignupOffer {
+    /// Whether `POST /auth/signup` is open.
+    enabled: bool,
+    /// `details-first`: the address and the person's details come in one request.
+    #[schema(example = "details-first")]
+    flow: &'static str,
+    /// The fields sign-up takes (besides the captcha's), in form order.
+    fields: Vec<FieldOffer>,
+    /// Whether a plain GET of the mailed link confirms (`doorstep.auth.signup.confirm.on-get`).
+    confirm_on_get: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+struct FieldOffer {
+    name: &'static str,
+    required: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ResetOffer {
+    /// Whether `POST /auth/pwreset` is open.
+    enabled: bool,
+    /// EntryStore's variant: the new password comes with the request.
+    two_step: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+struct CaptchaOffer {
+    /// doorstep's own picture challenge (`GET /auth/captcha`).
+    image: bool,
+    /// The remote widget, or null when none is configured.
+    remote: Option<RemoteOffer>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct RemoteOffer {
+    /// `recaptcha`, `hcaptcha` or `turnstile`.
+    provider: &'static str,
+    /// The public site key the widget is rendered with.
+    site_key: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct DiscoveryLinks {
+    /// The OpenAPI 3.1 description.
+    openapi: String,
+    /// The API reference page.
+    docs: String,
+}
+
+impl Discovery {
+    pub fn new(settings: &Settings, links: &Links) -> Discovery {
+        let signup = &settings.signup;
+        Discovery {
+            version: env!("CARGO_PKG_VERSION"),
+            base_url: links.api_root().to_owned(),
+            signup: SignupOffer {
+                enabled: signup.enabled,
+                flow: "details-first",
+                fields: SIGNUP_FIELDS
+                    .iter()
+                    .map(|&(name, required)| FieldOffer { name, required })
+                    .collect(),
+                confirm_on_get: signup.confirm_on_get,
+            },
+            password_reset: ResetOffer {
+                enabled: settings.reset.enabled,
+                two_step: settings.reset.two_step,
+            },
+            password: PasswordLimits::of(settings),
+            whitelist: signup.whitelist_public.then(|| signup.whitelist.clone()),
+            captcha: CaptchaOffer {
+                image: settings.captcha.image,
+                remote: settings.captcha.remote.as_ref().map(|remote| RemoteOffer {
+                    provider: remote.provider.name(),
+                    site_key: remote.public_key.clone(),
+                }),
+            },
+            cors_origins: settings
+                .cors_origins
+                .iter()
+                .map(|origin| origin.to_string())
+                .collect(),
+            links: DiscoveryLinks {
+                openapi: links.api_description(),
+                docs: links.api_reference(),
+            },
+        }
+    }
+}
