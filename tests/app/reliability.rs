@@ -151,3 +151,58 @@ async fn a_repeated_or_misspelled_confirm_parameter_is_refused() {
         .await;
     assert_eq!(reply.status, Status::Ok, "{}", reply.body);
 }
+
+/// Runs `sql` on the test server's maintenance database.
+async fn on_server(sql: &str) {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    let server = std::env::var("DOORSTEP_TEST_DATABASE_URL").unwrap();
+    let admin = Database::connect(&server).await.unwrap();
+    admin
+        .execute_raw(Statement::from_string(DbBackend::Postgres, sql.to_owned()))
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+}
+
+#[rocket::async_test]
+async fn a_postgresql_database_that_goes_away_answers_unavailable_and_keeps_what_was_answered() {
+    if std::env::var("DOORSTEP_TEST_DATABASE_URL").is_err() {
+        return; // a SQLite file cannot go away from under its process this way
+    }
+    let app = TestApp::start().await;
+    let before = app
+        .post_json("/auth/signup", &signup_body("ada@example.com"))
+        .await;
+    assert_eq!(before.status, Status::Ok, "{}", before.body);
+    let name = url::Url::parse(&app.database_url).unwrap().path()[1..].to_owned();
+
+    // The server refuses new connections to the database and ends the open ones.
+    on_server(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
+    on_server(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ))
+    .await;
+    let refused = app
+        .post_json("/auth/signup", &signup_body("grace@example.com"))
+        .await;
+    refused.assert_error(Status::ServiceUnavailable, "unavailable");
+    assert_eq!(refused.retry_after.as_deref(), Some("5"));
+    let health = app.get_json("/healthz").await;
+    health.assert_error(Status::ServiceUnavailable, "unavailable");
+
+    on_server(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+    let after = app
+        .post_json("/auth/signup", &signup_body("alan@example.com"))
+        .await;
+    assert_eq!(after.status, Status::Ok, "{}", after.body);
+    assert_eq!(
+        app.deliver().await.sent,
+        2,
+        "what was answered 200 is mailed"
+    );
+    assert_eq!(
+        app.count("pending_signups").await,
+        2,
+        "nothing of the refused one"
+    );
+}
