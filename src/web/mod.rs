@@ -51,6 +51,7 @@ pub fn routes() -> Vec<Route> {
         session::sign_in,
         session::sign_out,
         session::me,
+        session::verify,
         captcha::challenge,
         captcha::picture,
         description,

@@ -35,6 +35,7 @@ use crate::config::Settings;
         super::session::sign_in,
         super::session::sign_out,
         super::session::me,
+        super::session::verify,
         super::captcha::challenge,
         super::captcha::picture,
         super::static_files::file,

@@ -1,14 +1,17 @@
 //! Signing in and out, and the signed-in account.
 
 use rocket::http::CookieJar;
-use rocket::{State, get, post};
+use rocket::http::Header;
+use rocket::response::{self, Responder};
+use rocket::serde::json::Json;
+use rocket::{Request, State, get, post};
 
 use super::Doorstep;
 use super::cookies::{end_session, session_secret, start_session};
 use super::cors::AllowedOrigin;
 use super::guards::CurrentAccount;
 use super::negotiate::{Failed, Input, Reply};
-use super::views::{AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
+use super::views::{AccountVerified, AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
 use crate::accounts::session::{self, SignInForm};
 use crate::limits::ClientAddress;
 
@@ -108,4 +111,72 @@ pub async fn sign_out(
 #[get("/auth/me")]
 pub fn me(account: CurrentAccount) -> Reply {
     Reply::show(AccountView::new(account.0))
+}
+
+/// Forward auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`): 200 with
+/// the account in `X-Doorstep-Account` and `X-Doorstep-Email` for a live session, else 401, so
+/// an application behind the proxy trusts doorstep's accounts without a login of its own.
+#[utoipa::path(
+    tag = "sessions",
+    responses(
+        (status = 200, description = "A live session: the account in the reply's headers",
+            body = AccountVerified,
+            headers(
+                ("X-Doorstep-Account" = String, description = "The account's id"),
+                ("X-Doorstep-Email" = String, description = "The account's address; characters \
+                    outside printable ASCII are percent-encoded (UTF-8)"),
+            )),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+#[get("/auth/verify")]
+pub fn verify(account: CurrentAccount) -> Verified {
+    let account = account.0;
+    Verified {
+        headers: [
+            Header::new("X-Doorstep-Account", account.id.to_string()),
+            Header::new("X-Doorstep-Email", header_text(&account.email)),
+        ],
+        body: Json(AccountVerified::new(&account)),
+    }
+}
+
+/// The verified account: its headers for the proxy, the same as JSON for people debugging.
+pub struct Verified {
+    headers: [Header<'static>; 2],
+    body: Json<AccountVerified>,
+}
+
+impl<'r> Responder<'r, 'static> for Verified {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = self.body.respond_to(req)?;
+        for header in self.headers {
+            response.set_header(header);
+        }
+        Ok(response)
+    }
+}
+
+/// `text` as a header value: printable ASCII as it is, anything else percent-encoded, so an
+/// address with a non-ASCII local part cannot break the header.
+fn header_text(text: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
+    percent_encoding::utf8_percent_encode(text, KEEP).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_text;
+
+    #[test]
+    fn header_values_stay_printable_ascii() {
+        assert_eq!(header_text("ada@example.com"), "ada@example.com");
+        assert_eq!(header_text("åsa@example.com"), "%C3%A5sa@example.com");
+        assert_eq!(header_text("a%b@example.com"), "a%25b@example.com");
+        assert_eq!(
+            header_text("a\r\nX: y@example.com"),
+            "a%0D%0AX: y@example.com"
+        );
+    }
 }

@@ -312,3 +312,27 @@ async fn a_password_reset_ends_every_session_and_every_other_reset_link() {
     used.assert_error(Status::BadRequest, "token_invalid");
     assert!(app.signs_in(ADA, NEW).await);
 }
+
+#[rocket::async_test]
+async fn forward_auth_names_the_account_of_a_live_session_only() {
+    let app = app_with_ada().await;
+    let cookie = app.session(ADA, PASSWORD).await;
+    let reply = app.get_json_with("/auth/verify", &cookie).await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    assert_eq!(reply.header("X-Doorstep-Email"), Some(ADA));
+    let id = reply.json()["account"].as_i64().unwrap();
+    assert_eq!(
+        reply.header("X-Doorstep-Account"),
+        Some(id.to_string().as_str())
+    );
+    assert_eq!(reply.header("Cache-Control"), Some("no-store"));
+
+    // Signed out (this client holds the cookie): 401, and no account in the headers; the
+    // ended session's cookie replayed: 401 too.
+    app.post_json("/auth/logout", &json!({})).await;
+    let anonymous = app.get_json("/auth/verify").await;
+    anonymous.assert_error(Status::Unauthorized, "unauthenticated");
+    assert_eq!(anonymous.header("X-Doorstep-Account"), None);
+    let ended = app.get_json_with("/auth/verify", &cookie).await;
+    ended.assert_error(Status::Unauthorized, "unauthenticated");
+}

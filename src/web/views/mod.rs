@@ -16,7 +16,7 @@ pub use discovery::Discovery;
 pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;
-pub use session::{AccountView, SignInPage, SignedIn, SignedOut};
+pub use session::{AccountVerified, AccountView, SignInPage, SignedIn, SignedOut};
 pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, RegistrationView, SignUpPage};
 
 /// A reply body with the template that shows it to people.

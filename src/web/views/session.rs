@@ -111,3 +111,19 @@ impl AccountView {
 impl View for AccountView {
     const TEMPLATE: &'static str = "account.html.tera";
 }
+
+/// `GET /auth/verify`: the account a live session belongs to, as the proxy's headers say.
+#[derive(Serialize, ToSchema)]
+pub struct AccountVerified {
+    account: i64,
+    email: String,
+}
+
+impl AccountVerified {
+    pub fn new(account: &account::Model) -> AccountVerified {
+        AccountVerified {
+            account: account.id,
+            email: account.email.clone(),
+        }
+    }
+}
