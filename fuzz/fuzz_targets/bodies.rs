@@ -84,7 +84,8 @@ fuzz_target!(|data: &[u8]| {
     for form in parse::<SignInForm>(data).into_iter().flatten() {
         no_nul(&[&form.email, &form.password, &form.urlsuccess]);
         let _ = Address::parse(&form.email);
-        let _ = check_name(&form.email);
+        let _ = check_name(&form.email, true);
+        let _ = check_name(&form.email, false);
         let rules = &settings()[0].permitted_redirects;
         let _ = permitted_redirect(rules, "urlsuccess", &form.urlsuccess);
     }

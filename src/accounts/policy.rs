@@ -46,9 +46,9 @@ pub fn permitted_redirect(
 
 /// A person's name as given: required, bounded, and free of control characters, since it
 /// goes into a mail header (a CR or LF there would let it add headers).
-pub fn check_name(value: &str) -> Result<String, &'static str> {
+pub fn check_name(value: &str, required: bool) -> Result<String, &'static str> {
     let value = value.trim();
-    if value.is_empty() {
+    if value.is_empty() && required {
         Err("required")
     } else if value.chars().count() > 100 {
         Err("too_long")

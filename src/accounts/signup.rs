@@ -73,8 +73,11 @@ impl Application {
     /// Every check that can refuse a sign-up, all before anything is stored or queued.
     pub fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
         let mut fields = FieldErrors::new();
-        let first_name = check_name(&form.firstname).map_err(|e| fields.insert("firstname", e));
-        let last_name = check_name(&form.lastname).map_err(|e| fields.insert("lastname", e));
+        let required = settings.signup.names_required;
+        let first_name =
+            check_name(&form.firstname, required).map_err(|e| fields.insert("firstname", e));
+        let last_name =
+            check_name(&form.lastname, required).map_err(|e| fields.insert("lastname", e));
         let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
         if form.password.trim().is_empty() {
             fields.insert("password", "required");

@@ -23,6 +23,8 @@ pub struct Signup {
     pub whitelist_public: bool,
     pub confirm_ttl: Duration,
     pub confirm_on_get: bool,
+    /// `doorstep.auth.signup.names`: whether `firstname` and `lastname` must be given.
+    pub names_required: bool,
 }
 
 /// Password reset settings (`doorstep.auth.password-reset.*`).
@@ -61,6 +63,18 @@ pub(super) fn signup(source: &Source, defaults: &Signup) -> Result<Signup, Confi
             .parsed("auth.signup.confirm.ttl", Value::duration)?
             .unwrap_or(defaults.confirm_ttl),
         confirm_on_get: switch("auth.signup.confirm.on-get", defaults.confirm_on_get)?,
+        names_required: source
+            .parsed("auth.signup.names", |v| {
+                match v.text.to_ascii_lowercase().as_str() {
+                    "required" => Ok(true),
+                    "optional" => Ok(false),
+                    _ => Err(v.error(format!(
+                        "{:?} is not a names mode (use required or optional)",
+                        v.text
+                    ))),
+                }
+            })?
+            .unwrap_or(defaults.names_required),
     })
 }
 

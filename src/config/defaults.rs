@@ -33,6 +33,7 @@ impl Settings {
                 whitelist_public: true,
                 confirm_ttl: Duration::from_secs(24 * 60 * 60),
                 confirm_on_get: false,
+                names_required: true,
             },
             reset: PasswordReset {
                 enabled: false,

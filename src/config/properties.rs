@@ -24,6 +24,7 @@ const SCALARS: &[&str] = &[
     "auth.signup.whitelist.public",
     "auth.signup.confirm.ttl",
     "auth.signup.confirm.on-get",
+    "auth.signup.names",
     "auth.email.from",
     "auth.password.min-length",
     "auth.password.max-length",

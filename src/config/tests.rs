@@ -928,3 +928,20 @@ fn metrics_switch_and_token() {
     }
     assert!(error("doorstep.metrics=maybe").contains("is not a switch"));
 }
+
+#[test]
+fn names_are_required_unless_the_operator_says_optional() {
+    assert!(parse("").unwrap().signup.names_required);
+    let optional = parse("doorstep.auth.signup.names=Optional").unwrap();
+    assert!(!optional.signup.names_required);
+    assert!(
+        parse("doorstep.auth.signup.names=required")
+            .unwrap()
+            .signup
+            .names_required
+    );
+    assert_eq!(
+        error("doorstep.auth.signup.names=maybe"),
+        "doorstep.properties:1: doorstep.auth.signup.names: \"maybe\" is not a names mode (use required or optional)"
+    );
+}

@@ -26,13 +26,14 @@ impl Recipient {
     pub fn new(email: &str, first_name: &str, last_name: &str) -> Self {
         Recipient {
             email: email.to_owned(),
-            name: format!("{first_name} {last_name}"),
+            name: format!("{first_name} {last_name}").trim().to_owned(),
             first_name: first_name.to_owned(),
         }
     }
 
     fn mailbox(&self) -> Result<Mailbox, lettre::address::AddressError> {
-        Ok(Mailbox::new(Some(self.name.clone()), self.email.parse()?))
+        let name = (!self.name.is_empty()).then(|| self.name.clone());
+        Ok(Mailbox::new(name, self.email.parse()?))
     }
 }
 

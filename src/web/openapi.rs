@@ -130,6 +130,17 @@ fn document(settings: &Settings) -> Value {
         password["minLength"] = json!(settings.password.min_length);
         password["maxLength"] = json!(settings.password.max_length);
     }
+    if !settings.signup.names_required {
+        // `doorstep.auth.signup.names=optional`: the names may be left out.
+        // The captcha's fields are flattened in, so the form's own part is one of `allOf`.
+        let form = &mut doc["components"]["schemas"]["SignUpForm"];
+        let parts = form["allOf"].as_array_mut().into_iter().flatten();
+        for part in parts {
+            if let Some(required) = part["required"].as_array_mut() {
+                required.retain(|name| name != "firstname" && name != "lastname");
+            }
+        }
+    }
     if let Some(paths) = doc["paths"].as_object_mut() {
         for operation in paths.values_mut().filter_map(Value::as_object_mut) {
             for operation in operation.values_mut() {

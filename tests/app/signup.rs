@@ -411,3 +411,43 @@ async fn unknown_paths_are_404_in_the_clients_format_and_healthz_answers() {
     let health = app.get_json("/healthz").await;
     assert_status(&health, Status::Ok);
 }
+
+#[rocket::async_test]
+async fn names_may_be_left_out_when_the_operator_says_so() {
+    let app = TestApp::with(|s| s.signup.names_required = false).await;
+    let body = json!({"email": "ada@example.com", "password": PASSWORD});
+    let reply = post_signup(&app, &body).await;
+    assert_status(&reply, Status::Ok);
+    app.deliver().await;
+    let mail = &app.mails()[0];
+    assert!(mail.raw.contains("To: ada@example.com\r\n"), "{}", mail.raw);
+    assert_has(&mail.decoded, "Hello,");
+    let token = mail.token().unwrap();
+    let confirmed = app.get_html(&link(&token)).await;
+    assert_status(&confirmed, Status::Ok);
+
+    // Everything that describes the form says so.
+    let page = app.get_html("/auth/signup").await;
+    assert_has(&page.body, "(optional)");
+    assert!(
+        !page
+            .body
+            .contains("name=\"firstname\" autocomplete=\"given-name\" required")
+    );
+    let form = app.get_json("/auth/signup").await.json();
+    assert_eq!(form["names_required"], false);
+    let discovery = app.get_json("/.well-known/doorstep").await.json();
+    assert_eq!(
+        discovery["signup"]["fields"][0],
+        json!({"name": "firstname", "required": false})
+    );
+    let doc = app.get_json("/openapi.json").await.json();
+    let form = &doc["components"]["schemas"]["SignUpForm"]["allOf"][1]["required"];
+    assert_eq!(form, &json!(["email", "password"]));
+
+    // A name that is given is still checked.
+    let long =
+        json!({"email": "b@example.com", "password": PASSWORD, "firstname": "x".repeat(101)});
+    let refused = post_signup(&app, &long).await;
+    assert_eq!(refused.json()["fields"]["firstname"], "too_long");
+}

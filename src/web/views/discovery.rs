@@ -7,7 +7,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::signup::{PasswordLimits, SIGNUP_FIELDS};
+use super::signup::{PasswordLimits, signup_fields};
 use crate::config::Settings;
 use crate::links::Links;
 
@@ -94,7 +94,7 @@ impl Discovery {
             signup: SignupOffer {
                 enabled: signup.enabled,
                 flow: "details-first",
-                fields: SIGNUP_FIELDS
+                fields: signup_fields(settings)
                     .iter()
                     .map(|&(name, required)| FieldOffer { name, required })
                     .collect(),

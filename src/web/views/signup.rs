@@ -14,6 +14,8 @@ use crate::config::Settings;
 #[derive(Serialize, ToSchema)]
 pub struct SignUpPage {
     fields: [&'static str; 6],
+    /// Whether `firstname` and `lastname` must be given (`doorstep.auth.signup.names`).
+    names_required: bool,
     password: PasswordLimits,
     /// Allowed domains, `[]` for any (or when the list is not public).
     whitelist: Vec<String>,
@@ -24,16 +26,20 @@ pub struct SignUpPage {
     values: Option<SignUpValues>,
 }
 
-/// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required:
-/// the form's description and the discovery document both list them from here.
-pub(super) const SIGNUP_FIELDS: [(&str, bool); 6] = [
-    ("firstname", true),
-    ("lastname", true),
-    ("email", true),
-    ("password", true),
-    ("urlsuccess", false),
-    ("urlfailure", false),
-];
+/// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required
+/// (the names as `doorstep.auth.signup.names` says): the form's description, the page and the
+/// discovery document all list them from here.
+pub(super) fn signup_fields(settings: &Settings) -> [(&'static str, bool); 6] {
+    let names = settings.signup.names_required;
+    [
+        ("firstname", names),
+        ("lastname", names),
+        ("email", true),
+        ("password", true),
+        ("urlsuccess", false),
+        ("urlfailure", false),
+    ]
+}
 
 #[derive(Serialize, ToSchema)]
 pub(super) struct PasswordLimits {
@@ -64,7 +70,8 @@ impl SignUpPage {
     pub fn new(settings: &Settings, captcha: &Captchas) -> SignUpPage {
         let signup = &settings.signup;
         SignUpPage {
-            fields: SIGNUP_FIELDS.map(|(name, _)| name),
+            fields: signup_fields(settings).map(|(name, _)| name),
+            names_required: settings.signup.names_required,
             password: PasswordLimits::of(settings),
             whitelist: if signup.whitelist_public {
                 signup.whitelist.clone()
