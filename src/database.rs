@@ -132,22 +132,18 @@ fn redact_url(url: &str) -> String {
 /// What went wrong connecting, in the database's own words when it said something (sqlx's
 /// rendering of a server error also names the server's source line, which helps nobody here).
 fn describe(err: &sea_orm::DbErr) -> String {
-    use sea_orm::{DbErr, RuntimeErr};
     // The pool retries until its timeout and keeps only that: the server did not let us in.
     let timed_out = format!(
         "no connection within {} s: is the database server running and reachable there?",
         CONNECT_TIMEOUT.as_secs()
     );
-    if let DbErr::ConnectionAcquire(_) = err {
+    if let sea_orm::DbErr::ConnectionAcquire(_) = err {
         return timed_out;
     }
-    let (DbErr::Conn(RuntimeErr::SqlxError(sqlx))
-    | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
-    | DbErr::Query(RuntimeErr::SqlxError(sqlx))) = err
-    else {
+    let Some(sqlx) = crate::error::sqlx_cause(err) else {
         return err.to_string();
     };
-    match (sqlx.as_database_error(), sqlx.as_ref()) {
+    match (sqlx.as_database_error(), sqlx) {
         (Some(db), _) => db.message().to_owned(),
         (None, sea_orm::sqlx::Error::PoolTimedOut) => timed_out,
         (None, other) => other.to_string(),

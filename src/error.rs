@@ -189,13 +189,7 @@ impl From<sea_orm::DbErr> for Error {
 /// SQLite's `SQLITE_BUSY`/`SQLITE_LOCKED` (any extended code), PostgreSQL's `lock_not_available`,
 /// `serialization_failure` and `deadlock_detected`: the same request may well pass a moment later.
 fn is_lock_wait(err: &sea_orm::DbErr) -> bool {
-    use sea_orm::{DbErr, RuntimeErr};
-    let (DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx))) =
-        err
-    else {
-        return false;
-    };
-    let Some(db) = sqlx.as_database_error() else {
+    let Some(db) = sqlx_cause(err).and_then(|sqlx| sqlx.as_database_error()) else {
         return false;
     };
     let code = db.code().unwrap_or_default();
@@ -208,6 +202,17 @@ fn is_lock_wait(err: &sea_orm::DbErr) -> bool {
             .is_ok_and(|code| matches!(code & 0xff, 5 | 6))
     } else {
         matches!(code.as_ref(), "55P03" | "40001" | "40P01")
+    }
+}
+
+/// The driver's own error behind a database error, when sqlx raised it.
+pub fn sqlx_cause(err: &sea_orm::DbErr) -> Option<&sea_orm::sqlx::Error> {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Conn(RuntimeErr::SqlxError(sqlx))
+        | DbErr::Exec(RuntimeErr::SqlxError(sqlx))
+        | DbErr::Query(RuntimeErr::SqlxError(sqlx)) => Some(sqlx.as_ref()),
+        _ => None,
     }
 }
 
