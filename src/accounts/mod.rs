@@ -2,6 +2,7 @@
 //! [`Context`] holding only what the rules touch.
 
 mod argon2id;
+pub mod common_passwords;
 pub mod confirm;
 mod context;
 pub mod email;

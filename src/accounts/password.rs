@@ -8,15 +8,16 @@ use std::time::Duration;
 use argon2::Params;
 use tokio::sync::oneshot;
 
-use super::argon2id;
+use super::{argon2id, common_passwords};
 use crate::config::PasswordRules;
 use crate::error::Error;
 use crate::metrics;
 
 /// The rules every new password must meet, on sign-up and on any later change.
 ///
-/// Beyond length, a password that contains the address's local part or the person's name is
-/// the first thing an attacker who knows them tries.
+/// Beyond length, a password from the list of common ones is the first thing any attacker
+/// tries, and one that contains the address's local part or the person's name is the first
+/// thing an attacker who knows them tries.
 pub fn check_password(
     rules: &PasswordRules,
     password: &str,
@@ -28,6 +29,9 @@ pub fn check_password(
     }
     if length > rules.max_length {
         return Err(Error::WeakPassword("too_long"));
+    }
+    if common_passwords::is_common(password) {
+        return Err(Error::WeakPassword("too_common"));
     }
     let lowered = password.to_lowercase();
     let personal_hit = personal

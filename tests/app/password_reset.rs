@@ -224,6 +224,7 @@ async fn a_weak_password_does_not_use_up_the_link() {
         ("short", "too_short"),
         ("the COUNTESS of numbers", "contains_personal_data"),
         ("lovelace forever 1815", "contains_personal_data"),
+        ("password1234", "too_common"),
     ] {
         let reply = choose(&app, &token, weak).await;
         reply.assert_error(Status::BadRequest, "weak_password");

@@ -139,6 +139,11 @@ async fn weak_passwords_are_refused_with_the_reason() {
     for named in ["i am ada forever", "lovelace-and-babbage"] {
         refused_json(&app, &with("password", named), "weak_password").await;
     }
+    // The first guesses of every attacker, in any case.
+    for common in ["password1234", "qwertyuiop", "QwertyUiop", "iloveyou123"] {
+        let fields = refused_json(&app, &with("password", common), "weak_password").await;
+        assert_eq!(fields, json!({ "password": "too_common" }), "{common}");
+    }
     // The limits are inclusive.
     accepted_json(&app, &with("password", "zq9!xw7#kp")).await;
     accepted_json(&app, &with("password", &"x".repeat(1024))).await;
