@@ -148,7 +148,10 @@ impl App {
             Some(transport) => transport,
             None => Transport::from_settings(&self.settings.mail)?,
         };
-        let captcha = captcha::Captchas::from_settings(&self.settings.captcha)?;
+        let captcha = captcha::Captchas::from_settings(
+            &self.settings.captcha,
+            &signing_secret(&self.figment),
+        )?;
         let db = database::connect(&self.settings.database_url).await?;
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         let hasher = self
@@ -168,6 +171,16 @@ impl App {
             templates,
         })
     }
+}
+
+/// What proof-of-work challenges are signed with: Rocket's secret key, which every instance of
+/// a deployment shares (`serve` makes one on first start when none is configured); failing
+/// that, a key of this process's own.
+fn signing_secret(figment: &Figment) -> Vec<u8> {
+    figment
+        .extract_inner::<String>("secret_key")
+        .map(String::into_bytes)
+        .unwrap_or_else(|_| random::bytes::<32>().to_vec())
 }
 
 /// A warning when base-url names this very machine on another port than the one bound: then

@@ -18,7 +18,9 @@ const LOGIN: &str = "/auth/login";
 const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
 const CAPTCHA: &str = "/auth/captcha";
+const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
+const POW_SCRIPT: &str = "/static/pow.js";
 const OPENAPI: &str = "/openapi.json";
 const DOCS: &str = "/docs";
 
@@ -70,6 +72,11 @@ impl Links {
         format!("{}{PASSWORD_RESET}", self.root)
     }
 
+    /// Where proof-of-work challenges are issued, absolute: front-ends on other origins ask.
+    pub fn pow_challenge(&self) -> String {
+        format!("{}{CHALLENGE}", self.root)
+    }
+
     /// A picture challenge's PNG, absolute: front-ends on other origins load it.
     pub fn captcha_image(&self, id: &str) -> String {
         format!("{}{}", self.root, captcha_png(id))
@@ -108,6 +115,8 @@ impl Links {
             account: self.path(ACCOUNT),
             stylesheet: self.path(STYLESHEET),
             openapi: self.path(OPENAPI),
+            challenge: self.path(CHALLENGE),
+            pow_script: self.path(POW_SCRIPT),
         }
     }
 
@@ -133,6 +142,9 @@ pub struct PageLinks {
     pub logout: String,
     pub account: String,
     pub stylesheet: String,
+    /// A new proof-of-work challenge, and the script that solves it.
+    pub challenge: String,
+    pub pow_script: String,
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ async fn context(dir: &tempfile::TempDir) -> Context {
     settings.signup.enabled = true;
     let templates = Arc::new(Templates::load(None).unwrap());
     let composer = Composer::new(&settings, templates);
-    let captcha = Captchas::from_settings(&settings.captcha).unwrap();
+    let captcha = Captchas::from_settings(&settings.captcha, b"key").unwrap();
     let db = crate::database::connect(&settings.database_url)
         .await
         .unwrap();

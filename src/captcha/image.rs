@@ -151,11 +151,14 @@ pub async fn solve(
     }
 }
 
-/// Forgets challenges as soon as they are spent or expired: nothing is shown about them later.
+/// Forgets pictures as soon as they are spent or expired: nothing is shown about them later.
+/// A spent proof of work (no answer of its own, see `pow`) stays until its challenge expires:
+/// it is what refuses a replay.
 pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     use sea_orm::ExprTrait as _;
+    let spent_picture = Column::UsedAt.is_not_null().and(Column::AnswerHash.ne(""));
     let deleted = Challenges::delete_many()
-        .filter(Column::ExpiresAt.lte(now).or(Column::UsedAt.is_not_null()))
+        .filter(Column::ExpiresAt.lte(now).or(spent_picture))
         .exec(db)
         .await?;
     Ok(deleted.rows_affected)

@@ -78,6 +78,9 @@ pub struct Captcha {
     pub remote: Option<RemoteCaptcha>,
     /// `doorstep.auth.captcha.image`: doorstep's own PNG challenge.
     pub image: bool,
+    /// `doorstep.auth.captcha.pow`: the proof-of-work challenge, with its
+    /// `doorstep.auth.captcha.pow.max-number` (the cost).
+    pub pow: Option<u64>,
 }
 
 /// A configuration problem; its `Display` is the one-line message for the operator.
@@ -156,6 +159,7 @@ impl Settings {
                 image: source
                     .parsed("auth.captcha.image", Value::switch)?
                     .unwrap_or(false),
+                pow: protection::proof_of_work(&source)?,
             },
             limits: protection::rate_limits(&source)?,
             trusted_proxies: protection::trusted_proxies(&source)?,

@@ -41,6 +41,8 @@ const SCALARS: &[&str] = &[
     "auth.recaptcha.verify-url",
     "auth.recaptcha.min-score",
     "auth.captcha.image",
+    "auth.captcha.pow",
+    "auth.captcha.pow.max-number",
     "ratelimit.ip",
     "ratelimit.email",
     "ratelimit.mail",

@@ -250,6 +250,27 @@ pub(super) fn remote_captcha(source: &Source) -> Result<Option<RemoteCaptcha>, C
     }))
 }
 
+/// The most `doorstep.auth.captcha.pow.max-number` may be: about a second of a slow phone's
+/// time at the upper end already; more shuts people out, not bots.
+const POW_MAX_NUMBER_LIMIT: usize = 10_000_000;
+
+/// `doorstep.auth.captcha.pow` and its cost; `None` while off.
+pub(super) fn proof_of_work(source: &Source) -> Result<Option<u64>, ConfigError> {
+    let max_number = source.parsed("auth.captcha.pow.max-number", |value| {
+        value.number().and_then(|n| {
+            if (1_000..=POW_MAX_NUMBER_LIMIT).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(value.error(format!("must be from 1000 to {POW_MAX_NUMBER_LIMIT}")))
+            }
+        })
+    })?;
+    let on = source
+        .parsed("auth.captcha.pow", Value::switch)?
+        .unwrap_or(false);
+    Ok(on.then_some(max_number.unwrap_or(100_000)))
+}
+
 pub(super) fn rate_limits(source: &Source) -> Result<RateLimits, ConfigError> {
     let defaults = RateLimits::default();
     let rate = |name: &str, default: Rate| {

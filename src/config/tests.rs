@@ -945,3 +945,24 @@ fn names_are_required_unless_the_operator_says_optional() {
         "doorstep.properties:1: doorstep.auth.signup.names: \"maybe\" is not a names mode (use required or optional)"
     );
 }
+
+#[test]
+fn the_proof_of_work_is_off_until_asked_and_its_cost_bounded() {
+    assert_eq!(parse("").unwrap().captcha.pow, None);
+    let on = parse("doorstep.auth.captcha.pow=on\n").unwrap();
+    assert_eq!(on.captcha.pow, Some(100_000));
+    let dear = parse("doorstep.auth.captcha.pow=on\ndoorstep.auth.captcha.pow.max-number=250000\n");
+    assert_eq!(dear.unwrap().captcha.pow, Some(250_000));
+    // The cost alone does not switch it on.
+    let off = parse("doorstep.auth.captcha.pow.max-number=5000\n").unwrap();
+    assert_eq!(off.captcha.pow, None);
+    for bad in ["10", "20000000", "lots"] {
+        let message = error(&format!(
+            "doorstep.auth.captcha.pow=on\ndoorstep.auth.captcha.pow.max-number={bad}\n"
+        ));
+        assert!(
+            message.contains("doorstep.auth.captcha.pow.max-number"),
+            "{message}"
+        );
+    }
+}

@@ -88,6 +88,8 @@ label_values! {
     /// Which captcha was checked.
     CaptchaKind {
         Image = "image",
+        /// The proof-of-work challenge.
+        Pow = "pow",
         Recaptcha = "recaptcha",
         Hcaptcha = "hcaptcha",
         Turnstile = "turnstile",

@@ -1,4 +1,5 @@
-//! The image captcha's routes: a fresh challenge as JSON, and its picture.
+//! doorstep's own captchas' routes: a fresh picture challenge as JSON, its picture, and a
+//! proof-of-work challenge.
 
 use rocket::http::Header;
 use rocket::serde::json::Json;
@@ -8,6 +9,7 @@ use super::Doorstep;
 use super::negotiate::Failed;
 use super::views::{ErrorBody, PictureChallenge};
 use crate::captcha::image;
+use crate::captcha::pow::Challenge;
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 
@@ -34,6 +36,25 @@ pub async fn challenge(
         image: app.links().captcha_image(&challenge.id),
         id: challenge.id,
     }))
+}
+
+/// A new proof-of-work challenge (ALTCHA's JSON); 404 while the proof of work is off.
+///
+/// Issuing stores nothing, so it needs no limit: the cost falls on whoever solves it.
+#[utoipa::path(
+    tag = "captcha",
+    responses(
+        (status = 200, description = "A new proof-of-work challenge: find the number \
+            (0 to `maxnumber`) whose SHA-256 after `salt` is `challenge`, then send \
+            `altcha` = base64 of `{\"algorithm\", \"challenge\", \"number\", \"salt\", \
+            \"signature\"}` with the form", body = Challenge),
+        (status = 404, description = "`not_found`: the proof of work is off", body = ErrorBody),
+    )
+)]
+#[get("/auth/challenge")]
+pub fn proof_of_work(app: &State<Doorstep>) -> Result<Json<Challenge>, Failed> {
+    let pow = app.accounts.captcha.pow().ok_or(Error::NotFound)?;
+    Ok(Json(pow.issue(app.clock.now())))
 }
 
 /// A PNG that no cache keeps: a challenge is good for one try.

@@ -54,6 +54,7 @@ pub fn routes() -> Vec<Route> {
         session::verify,
         captcha::challenge,
         captcha::picture,
+        captcha::proof_of_work,
         description,
         reference,
         discovery::discovery,

@@ -38,6 +38,7 @@ use crate::config::Settings;
         super::session::verify,
         super::captcha::challenge,
         super::captcha::picture,
+        super::captcha::proof_of_work,
         super::static_files::file,
         super::metrics::scrape,
         super::description,

@@ -355,7 +355,8 @@ async fn discovery_says_what_is_offered_and_no_secret() {
     assert_eq!(doc["whitelist"], json!(["example.com"]));
     assert_eq!(
         doc["captcha"],
-        json!({"image": true, "remote": {"provider": "turnstile", "site_key": "site-key"}})
+        json!({"image": true, "pow": null,
+            "remote": {"provider": "turnstile", "site_key": "site-key"}})
     );
     assert_eq!(doc["cors_origins"], json!([FRONT_END]));
     assert_eq!(
@@ -392,7 +393,10 @@ async fn discovery_leaves_out_a_private_whitelist_and_serves_at_the_root_without
     let doc = app.get_json("/.well-known/doorstep").await.json();
     assert!(doc.get("whitelist").is_none(), "{doc}");
     assert_eq!(doc["signup"]["confirm_on_get"], true);
-    assert_eq!(doc["captcha"], json!({"image": false, "remote": null}));
+    assert_eq!(
+        doc["captcha"],
+        json!({"image": false, "pow": null, "remote": null})
+    );
     assert_eq!(doc["cors_origins"], json!([]));
     assert_eq!(doc["base_url"], "http://127.0.0.1:8000");
 }

@@ -19,6 +19,7 @@ mod metrics;
 mod openapi;
 mod overload;
 mod password_reset;
+mod proof_of_work;
 mod recovery;
 mod reliability;
 mod resend;

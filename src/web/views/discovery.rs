@@ -65,8 +65,19 @@ struct ResetOffer {
 struct CaptchaOffer {
     /// doorstep's own picture challenge (`GET /auth/captcha`).
     image: bool,
+    /// The proof-of-work challenge, or null while it is off. With the picture on too, either
+    /// one passes.
+    pow: Option<PowOffer>,
     /// The remote widget, or null when none is configured.
     remote: Option<RemoteOffer>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct PowOffer {
+    /// `GET` it for an ALTCHA challenge; send the solution as `altcha`.
+    challenge: String,
+    /// The cost: the secret number is at most this.
+    max_number: u64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -108,6 +119,10 @@ impl Discovery {
             whitelist: signup.whitelist_public.then(|| signup.whitelist.clone()),
             captcha: CaptchaOffer {
                 image: settings.captcha.image,
+                pow: settings.captcha.pow.map(|max_number| PowOffer {
+                    challenge: links.pow_challenge(),
+                    max_number,
+                }),
                 remote: settings.captcha.remote.as_ref().map(|remote| RemoteOffer {
                     provider: remote.provider.name(),
                     site_key: remote.public_key.clone(),
