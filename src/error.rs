@@ -50,6 +50,9 @@ pub enum Error {
     NotFound,
     #[error("This link has expired. Please ask for a new one.")]
     TokenExpired,
+    /// Usernames are public, so saying one is taken reveals no address.
+    #[error("This username is taken. Please choose another.")]
+    UsernameTaken,
     #[error("The request body is too large.")]
     BodyTooLarge,
     #[error("Send the body as application/x-www-form-urlencoded or application/json.")]
@@ -88,6 +91,7 @@ impl Error {
             Error::OriginNotAllowed => "origin_not_allowed",
             Error::NotFound => "not_found",
             Error::TokenExpired => "token_expired",
+            Error::UsernameTaken => "username_taken",
             Error::BodyTooLarge => "body_too_large",
             Error::UnsupportedMediaType => "unsupported_media_type",
             Error::UriTooLong => "uri_too_long",
@@ -115,6 +119,7 @@ impl Error {
             | Error::CsrfInvalid
             | Error::OriginNotAllowed => 403,
             Error::NotFound => 404,
+            Error::UsernameTaken => 409,
             Error::TokenExpired => 410,
             Error::RateLimited { .. } => 429,
             Error::BodyTooLarge => 413,
@@ -133,6 +138,7 @@ impl Error {
             Error::WeakPassword(reason) => FieldErrors::from([("password", *reason)]),
             Error::RedirectNotAllowed(field) => FieldErrors::from([(*field, "not_allowed")]),
             Error::DomainNotAllowed => FieldErrors::from([("email", "domain_not_allowed")]),
+            Error::UsernameTaken => FieldErrors::from([("username", "taken")]),
             _ => FieldErrors::new(),
         }
     }

@@ -12,6 +12,7 @@ use crate::config::Settings;
 const SIGNUP: &str = "/auth/signup";
 const SIGNUP_CONFIRM: &str = "/auth/signup/confirm";
 const SIGNUP_RESEND: &str = "/auth/signup/resend";
+const SIGNUP_USERNAME: &str = "/auth/signup/username";
 const PASSWORD_RESET: &str = "/auth/pwreset";
 const PASSWORD_RESET_CONFIRM: &str = "/auth/pwreset/confirm";
 const LOGIN: &str = "/auth/login";
@@ -21,6 +22,7 @@ const CAPTCHA: &str = "/auth/captcha";
 const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
 const POW_SCRIPT: &str = "/static/pow.js";
+const USERNAME_SCRIPT: &str = "/static/username.js";
 const OPENAPI: &str = "/openapi.json";
 const DOCS: &str = "/docs";
 
@@ -108,12 +110,14 @@ impl Links {
             signup: self.path(SIGNUP),
             signup_confirm: self.path(SIGNUP_CONFIRM),
             signup_resend: self.path(SIGNUP_RESEND),
+            signup_username: self.path(SIGNUP_USERNAME),
             password_reset: self.path(PASSWORD_RESET),
             password_reset_confirm: self.path(PASSWORD_RESET_CONFIRM),
             login: self.path(LOGIN),
             logout: self.path(LOGOUT),
             account: self.path(ACCOUNT),
             stylesheet: self.path(STYLESHEET),
+            username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
             challenge: self.path(CHALLENGE),
             pow_script: self.path(POW_SCRIPT),
@@ -136,6 +140,8 @@ pub struct PageLinks {
     pub signup: String,
     pub signup_confirm: String,
     pub signup_resend: String,
+    /// The username availability check the sign-up form's script asks.
+    pub signup_username: String,
     pub password_reset: String,
     pub password_reset_confirm: String,
     pub login: String,
@@ -145,6 +151,7 @@ pub struct PageLinks {
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,
     pub pow_script: String,
+    pub username_script: String,
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@ use doorstep::accounts::password_reset::{NewPasswordForm, ResetRequest, ResetReq
 use doorstep::accounts::policy::{check_name, permitted_redirect};
 use doorstep::accounts::session::SignInForm;
 use doorstep::accounts::signup::Application;
+use doorstep::accounts::username::Username;
 use doorstep::accounts::{SignUpForm, email::Address};
-use doorstep::config::Settings;
+use doorstep::config::{Settings, UsernameMode};
 use doorstep::random::is_url_token;
 use doorstep::web::signup::ConfirmForm;
 use libfuzzer_sys::fuzz_target;
@@ -30,6 +31,7 @@ fn settings() -> &'static [Settings; 2] {
         let one = Settings::parse("fuzz", text, &|_| None).expect("fuzz settings");
         let mut two = one.clone();
         two.reset.two_step = true;
+        two.usernames.mode = UsernameMode::Required;
         [one, two]
     })
 }
@@ -53,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
         no_nul(&[
             &form.firstname,
             &form.lastname,
+            &form.username,
             &form.email,
             &form.password,
             &form.urlsuccess,
@@ -82,15 +85,17 @@ fuzz_target!(|data: &[u8]| {
         let _ = check_password(&settings()[0].password, &form.password, &[]);
     }
     for form in parse::<SignInForm>(data).into_iter().flatten() {
-        no_nul(&[&form.email, &form.password, &form.urlsuccess]);
+        no_nul(&[&form.login, &form.email, &form.password, &form.urlsuccess]);
         let _ = Address::parse(&form.email);
+        let _ = Username::parse(form.identifier(), &[]);
         let _ = check_name(&form.email, true);
         let _ = check_name(&form.email, false);
         let rules = &settings()[0].permitted_redirects;
         let _ = permitted_redirect(rules, "urlsuccess", &form.urlsuccess);
     }
     for form in parse::<ConfirmForm>(data).into_iter().flatten() {
-        no_nul(&[&form.token]);
+        no_nul(&[&form.token, &form.username]);
         let _ = is_url_token(&form.token);
+        let _ = Username::parse(&form.username, &settings()[1].usernames.reserved);
     }
 });

@@ -12,6 +12,8 @@ use super::Context;
 use super::link::LinkFailed;
 use super::policy::stored_url;
 use super::token::{self, Lookup, Purpose, Redeemed};
+use super::username::Username;
+use crate::config::{UsernameMode, Usernames};
 use crate::entities::{account, pending_signup};
 use crate::error::Error;
 use crate::metrics;
@@ -27,22 +29,33 @@ pub struct Confirmed {
 /// Confirms a sign-up by its link secret and creates the account.
 ///
 /// Redeeming is one atomic update, so of several racing confirmations one creates the account;
-/// the others, and any later click on the same link, see the same success.
+/// the others, and any later click on the same link, see the same success. `username`, when
+/// given, replaces the one the sign-up asked for (after that one was taken).
+///
+/// Only a confirmation is committed: a refusal (a username taken meanwhile, a fault of ours)
+/// rolls back, so the sign-up stays pending and its link works again.
 pub async fn confirm_email(
     ctx: &Context,
     secret: &str,
+    username: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Confirmed, LinkFailed> {
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled.into());
     }
+    let chosen = chosen_username(&ctx.settings.usernames, username)?;
     let txn = ctx.db.begin().await?;
     take_turn(&txn, secret, now).await?;
     let redeemed = token::redeem(&txn, secret, Purpose::Signup, now).await?;
     let first_use = matches!(redeemed, Redeemed::JustNow(_));
     let outcome = match redeemed {
         Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) => create_account(&txn, pending, now).await.map_err(Into::into),
+            Some(pending) => {
+                let usernames = &ctx.settings.usernames;
+                create_account(&txn, pending, usernames, chosen, now)
+                    .await
+                    .map_err(Into::into)
+            }
             None => Err(Error::TokenInvalid.into()),
         },
         Redeemed::Earlier(token) => match pending(&txn, token.subject_id).await? {
@@ -57,19 +70,29 @@ pub async fn confirm_email(
         }),
         Redeemed::Unknown => Err(Error::TokenInvalid.into()),
     };
-    // A failure of ours must not use up the link: dropping the transaction rolls back.
-    if let Err(LinkFailed {
-        error: Error::Internal,
-        ..
-    }) = outcome
-    {
-        return outcome;
-    }
+    // On a refusal the transaction is dropped, which rolls it back.
+    let confirmed = outcome?;
     txn.commit().await?;
-    if first_use && outcome.is_ok() {
+    if first_use {
         metrics::CONFIRMATIONS.inc();
     }
-    outcome
+    Ok(confirmed)
+}
+
+/// A username sent with the confirmation: checked before anything is touched, so a malformed
+/// or reserved one refuses the request and leaves the link as it was.
+fn chosen_username(
+    settings: &Usernames,
+    username: Option<&str>,
+) -> Result<Option<Username>, Error> {
+    match username {
+        Some(text) if settings.mode.is_on() && !text.trim().is_empty() => {
+            Username::parse(text, &settings.reserved)
+                .map(Some)
+                .map_err(|reason| Error::invalid("username", reason))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Confirmations of one address take turns: every pending sign-up of the address is locked, in
@@ -106,11 +129,31 @@ async fn pending(
 }
 
 /// Creates the account from a pending sign-up and marks the sign-up done.
+///
+/// The username is claimed here, by the unique index on `username_key`: of two confirmations
+/// that want one name, the second fails on the index (on PostgreSQL after waiting for the first
+/// to commit) and is told `username_taken`.
 async fn create_account(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     pending: pending_signup::Model,
+    usernames: &Usernames,
+    chosen: Option<Username>,
     now: DateTime<Utc>,
-) -> Result<Confirmed, DbErr> {
+) -> Result<Confirmed, Error> {
+    let username = match (chosen, &pending.username) {
+        _ if !usernames.mode.is_on() => None,
+        (Some(chosen), _) => Some(chosen),
+        // Checked when it was stored; the operator may have reserved it since.
+        (None, Some(asked)) => Some(
+            Username::parse(asked, &usernames.reserved)
+                .map_err(|reason| Error::invalid("username", reason))?,
+        ),
+        // Usernames became required after this sign-up: it chooses one now.
+        (None, None) if usernames.mode == UsernameMode::Required => {
+            return Err(Error::invalid("username", "required"));
+        }
+        (None, None) => None,
+    };
     let new_account = account::ActiveModel {
         email: Set(pending.email.clone()),
         email_key: Set(pending.email_key.clone()),
@@ -118,6 +161,8 @@ async fn create_account(
         last_name: Set(pending.last_name.clone()),
         password_hash: Set(pending.password_hash.clone()),
         created_at: Set(now),
+        username: Set(username.as_ref().map(|name| name.as_typed().to_owned())),
+        username_key: Set(username.as_ref().map(|name| name.key().to_owned())),
         ..Default::default()
     };
     // Two sign-ups for one address confirmed at once: the first makes the account, and the
@@ -129,7 +174,15 @@ async fn create_account(
                 .to_owned(),
         )
         .exec_without_returning(txn)
-        .await?;
+        .await
+        .map_err(|err| {
+            // The address's own conflict is taken care of above: this one is the username's.
+            if is_unique_violation(&err) {
+                Error::UsernameTaken
+            } else {
+                err.into()
+            }
+        })?;
     let account = account::Entity::find()
         .filter(account::Column::EmailKey.eq(&pending.email_key))
         .one(txn)
@@ -141,6 +194,12 @@ async fn create_account(
     done.account_id = Set(Some(account.id));
     done.password_hash = Set(String::new());
     Ok(confirmed(done.update(txn).await?))
+}
+
+fn is_unique_violation(err: &DbErr) -> bool {
+    crate::error::sqlx_cause(err)
+        .and_then(|sqlx| sqlx.as_database_error())
+        .is_some_and(|db| db.is_unique_violation())
 }
 
 /// The address is proven: other unconfirmed sign-ups for it (perhaps a stranger's, with a

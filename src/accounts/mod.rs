@@ -16,6 +16,7 @@ pub mod session;
 pub mod signup;
 pub mod sweep;
 pub mod token;
+pub mod username;
 
 #[cfg(test)]
 mod tests;

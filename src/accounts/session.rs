@@ -12,17 +12,24 @@ use url::Url;
 use super::Context;
 use super::email::Address;
 use super::policy::permitted_redirect;
+use super::username::{self, Username};
+use crate::config::Usernames;
 use crate::entities::{account, session};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::metrics::{self, SignIn};
 use crate::random::digest;
 
-/// The sign-in fields, form or JSON alike.
+/// The sign-in fields, form or JSON alike: `login` or `email` names the account.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignInForm {
-    /// The account's address.
-    #[schema(required = true, format = IdnEmail, example = "ada@example.com")]
+    /// The account's address, or its username when `doorstep.auth.username` is on; when
+    /// given, it is used instead of `email`.
+    #[schema(example = "ada")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub login: String,
+    /// The account's address (or send `login`).
+    #[schema(format = IdnEmail, example = "ada@example.com")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub email: String,
     /// The account's password.
@@ -32,6 +39,16 @@ pub struct SignInForm {
     /// Where browsers go once signed in: must match `doorstep.auth.permitted.redirects`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlsuccess: String,
+}
+
+impl SignInForm {
+    /// What names the account: `login` when given, else `email`.
+    pub fn identifier(&self) -> &str {
+        match self.login.trim() {
+            "" => self.email.trim(),
+            login => login,
+        }
+    }
 }
 
 /// A new session: the secret for the cookie, whose account, and where to go next.
@@ -69,9 +86,17 @@ async fn open_session(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<NewSession, Error> {
+    let usernames = &ctx.settings.usernames;
     let mut missing = FieldErrors::new();
-    if form.email.trim().is_empty() {
-        missing.insert("email", "required");
+    if form.identifier().is_empty() {
+        missing.insert(
+            if usernames.mode.is_on() {
+                "login"
+            } else {
+                "email"
+            },
+            "required",
+        );
     }
     if form.password.is_empty() {
         missing.insert("password", "required");
@@ -84,16 +109,14 @@ async fn open_session(
         "urlsuccess",
         &form.urlsuccess,
     )?;
-    let address = Address::parse(&form.email);
-    let typed = match &address {
+    // Failures count per name typed, not per account: a shared count would let a stranger
+    // tell which address goes with a (public) username.
+    let typed = match Address::parse(form.identifier()) {
         Ok(address) => address.key(),
-        Err(_) => form.email.trim().to_lowercase(),
+        Err(_) => form.identifier().to_lowercase(),
     };
     limits::allow_sign_in(&ctx.db, &ctx.settings.limits, client, &typed, now).await?;
-    let account = match &address {
-        Ok(address) => find_account(&ctx.db, address).await?,
-        Err(_) => None,
-    };
+    let account = find_by_login(&ctx.db, usernames, form.identifier()).await?;
     let verified = match &account {
         Some(account) => {
             ctx.hasher
@@ -158,6 +181,29 @@ pub async fn end_all_sessions(conn: &impl ConnectionTrait, account_id: i64) -> R
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// The account an identifier names: an address, or a username while usernames are on. A
+/// username cannot contain `@`, so the two never collide.
+pub async fn find_by_login(
+    conn: &impl ConnectionTrait,
+    usernames: &Usernames,
+    login: &str,
+) -> Result<Option<account::Model>, DbErr> {
+    if login.contains('@') {
+        return match Address::parse(login) {
+            Ok(address) => find_account(conn, &address).await,
+            Err(_) => Ok(None),
+        };
+    }
+    if !usernames.mode.is_on() {
+        return Ok(None);
+    }
+    // Reserved names are held by no account; compare any well-formed name.
+    match Username::parse(login, &[]) {
+        Ok(username) => username::holder(conn, &username).await,
+        Err(_) => Ok(None),
+    }
 }
 
 pub(crate) async fn find_account(

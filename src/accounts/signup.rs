@@ -13,6 +13,7 @@ use super::password::check_password;
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
 use super::registration;
 use super::token::{self, Purpose};
+use super::username::{self, Username};
 use crate::captcha::CaptchaFields;
 use crate::config::Settings;
 use crate::entities::{account, pending_signup};
@@ -32,6 +33,17 @@ pub struct SignUpForm {
     #[schema(required = true, example = "Lovelace")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub lastname: String,
+    /// The public name to sign in with beside the address, when `doorstep.auth.username` is
+    /// `optional` or `required` (ignored when `off`): 3 to 32 characters of letters, digits,
+    /// `.`, `_` and `-`, starting with a letter or digit; compared lower-cased.
+    #[schema(
+        example = "ada",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$",
+        min_length = 3,
+        max_length = 32
+    )]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub username: String,
     /// The address to confirm; it becomes the account's sign-in name.
     #[schema(required = true, format = IdnEmail, example = "ada@example.com")]
     #[serde(default, deserialize_with = "crate::fields::text")]
@@ -64,6 +76,7 @@ pub struct SignedUp {
 pub struct Application {
     first_name: String,
     last_name: String,
+    username: Option<Username>,
     address: Address,
     url_success: Option<Url>,
     url_failure: Option<Url>,
@@ -78,12 +91,14 @@ impl Application {
             check_name(&form.firstname, required).map_err(|e| fields.insert("firstname", e));
         let last_name =
             check_name(&form.lastname, required).map_err(|e| fields.insert("lastname", e));
+        let username = username::asked_for(&settings.usernames, &form.username)
+            .map_err(|e| fields.insert("username", e));
         let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
         if form.password.trim().is_empty() {
             fields.insert("password", "required");
         }
-        let (Ok(first_name), Ok(last_name), Ok(address), true) =
-            (first_name, last_name, address, fields.is_empty())
+        let (Ok(first_name), Ok(last_name), Ok(username), Ok(address), true) =
+            (first_name, last_name, username, address, fields.is_empty())
         else {
             return Err(Error::InvalidRequest(fields));
         };
@@ -91,10 +106,11 @@ impl Application {
         let rules = &settings.permitted_redirects;
         let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
         let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
+        let name = username.as_ref().map_or("", Username::as_typed);
         check_password(
             &settings.password,
             &form.password,
-            &[address.local(), &first_name, &last_name],
+            &[address.local(), &first_name, &last_name, name],
         )?;
         if !is_email_domain_allowed(&settings.signup, address.domain()) {
             return Err(Error::DomainNotAllowed);
@@ -102,6 +118,7 @@ impl Application {
         Ok(Application {
             first_name,
             last_name,
+            username,
             address,
             url_success,
             url_failure,
@@ -132,6 +149,13 @@ pub async fn sign_up(
     ctx.captcha
         .check(&ctx.db, &form.captcha, client.0, now)
         .await?;
+    // A name an account holds now is refused at once; usernames are public, so this says
+    // nothing about the address. One still free is only claimed at confirmation.
+    if let Some(wanted) = &application.username
+        && !username::is_available(&ctx.db, wanted).await?
+    {
+        return Err(Error::UsernameTaken);
+    }
     let password_hash = ctx.hasher.hash(form.password).await?;
     let key = application.address.key();
     limits::allow_mail_to(&ctx.db, &ctx.settings.limits, &key, now).await?;
@@ -194,6 +218,10 @@ async fn store_pending(
         created_at: Set(now),
         expires_at: Set(expires_at),
         account_id: Set(None),
+        username: Set(application
+            .username
+            .as_ref()
+            .map(|name| name.as_typed().to_owned())),
         ..Default::default()
     }
     .insert(txn)

@@ -64,11 +64,11 @@ async fn a_sign_up_queues_its_link_and_the_link_creates_the_account() {
     let secret = link.rsplit_once("confirm=").unwrap().1;
     assert!(link.starts_with("http://127.0.0.1:8000/auth/signup?confirm="));
 
-    let confirmed = super::confirm_email(&ctx, secret, now).await.unwrap();
+    let confirmed = super::confirm_email(&ctx, secret, None, now).await.unwrap();
     assert_eq!(confirmed.email, "Ada@example.com");
     let accounts = account::Entity::find().all(&ctx.db).await.unwrap();
     assert_eq!(accounts.len(), 1);
     // The same link again shows the same success and creates nothing.
-    super::confirm_email(&ctx, secret, now).await.unwrap();
+    super::confirm_email(&ctx, secret, None, now).await.unwrap();
     assert_eq!(account::Entity::find().all(&ctx.db).await.unwrap().len(), 1);
 }

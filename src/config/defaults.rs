@@ -7,7 +7,7 @@ use url::Url;
 
 use super::{
     Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits, Settings,
-    Signup,
+    Signup, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -42,6 +42,7 @@ impl Settings {
                 ttl: Duration::from_secs(60 * 60),
                 two_step: false,
             },
+            usernames: Usernames::default(),
             session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
             captcha: Captcha::default(),
             limits: RateLimits::default(),

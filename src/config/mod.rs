@@ -18,6 +18,7 @@ mod protection;
 mod redirects;
 #[cfg(test)]
 mod tests;
+mod usernames;
 mod values;
 
 pub use auth::{PasswordReset, PasswordRules, Signup};
@@ -27,6 +28,7 @@ pub use metrics::Metrics;
 pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
+pub use usernames::{UsernameMode, Usernames};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -48,6 +50,8 @@ pub struct Settings {
     pub templates_dir: Option<PathBuf>,
     pub signup: Signup,
     pub reset: PasswordReset,
+    /// Whether sign-up takes a username, and which names are reserved (`doorstep.auth.username`).
+    pub usernames: Usernames,
     /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
     pub session_ttl: Duration,
     pub captcha: Captcha,
@@ -151,6 +155,7 @@ impl Settings {
             templates_dir: source.parsed("templates.dir", directory)?,
             signup: auth::signup(&source, &defaults.signup)?,
             reset: auth::password_reset(&source, &defaults.reset)?,
+            usernames: usernames::usernames(&source, &defaults.usernames)?,
             session_ttl: source
                 .parsed("auth.session.ttl", Value::duration)?
                 .unwrap_or(defaults.session_ttl),

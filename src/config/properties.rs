@@ -25,6 +25,7 @@ const SCALARS: &[&str] = &[
     "auth.signup.confirm.ttl",
     "auth.signup.confirm.on-get",
     "auth.signup.names",
+    "auth.username",
     "auth.email.from",
     "auth.password.min-length",
     "auth.password.max-length",
@@ -63,6 +64,7 @@ const LISTS: &[&str] = &[
     "auth.signup.whitelist",
     "auth.permitted.redirects",
     "auth.email.bcc",
+    "auth.username.reserved",
     "cors.origins",
     "trusted-proxies",
 ];

@@ -966,3 +966,39 @@ fn the_proof_of_work_is_off_until_asked_and_its_cost_bounded() {
         );
     }
 }
+
+#[test]
+fn usernames_are_off_until_asked_for_and_some_names_are_reserved() {
+    let d = parse("").unwrap().usernames;
+    assert_eq!(d.mode, UsernameMode::Off);
+    assert_eq!(d.reserved.len(), 13);
+    assert!(d.reserved.iter().any(|name| name == "postmaster"));
+    for (text, mode) in [
+        ("optional", UsernameMode::Optional),
+        ("Required", UsernameMode::Required),
+        ("off", UsernameMode::Off),
+    ] {
+        let s = parse(&format!("doorstep.auth.username={text}")).unwrap();
+        assert_eq!(s.usernames.mode, mode, "{text}");
+    }
+    assert_eq!(
+        error("doorstep.auth.username=maybe"),
+        "doorstep.properties:1: doorstep.auth.username: \"maybe\" is not a username mode (use off, optional or required)"
+    );
+    let s = parse_env(
+        "doorstep.auth.username.reserved.1=Staff\ndoorstep.auth.username.reserved.2=team, ops\n",
+        &[("DOORSTEP_AUTH_USERNAME", "required")],
+    )
+    .unwrap();
+    assert_eq!(s.usernames.mode, UsernameMode::Required);
+    assert_eq!(s.usernames.reserved, ["staff", "team", "ops"]);
+    assert_eq!(
+        error("doorstep.auth.username.reserved=no reply"),
+        "doorstep.properties:1: doorstep.auth.username.reserved: \"no reply\" is not a username (use letters, digits, '.', '_' and '-')"
+    );
+    assert!(
+        error("doorstep.auth.username.reserved.2=x").contains("reserved.1 is missing"),
+        "{}",
+        error("doorstep.auth.username.reserved.2=x")
+    );
+}

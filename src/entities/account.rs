@@ -14,6 +14,11 @@ pub struct Model {
     pub last_name: String,
     pub password_hash: String,
     pub created_at: DateTimeUtc,
+    /// The username as typed, when the account has one.
+    pub username: Option<String>,
+    /// The username lower-cased: what is compared, and unique among accounts.
+    #[sea_orm(unique)]
+    pub username_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

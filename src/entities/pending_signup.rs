@@ -19,6 +19,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     /// Set when confirmed: a second click on the same link shows the same success.
     pub account_id: Option<i64>,
+    /// The username asked for, as typed; claimed only when the account is created.
+    pub username: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,13 @@ pub const STATUS_POLLS: Rate = Rate {
     period: Duration::from_secs(60),
 };
 
+/// Username availability checks one client may make: one a keystroke pause is plenty, and a
+/// list of who is registered should not come cheap.
+pub const USERNAME_CHECKS: Rate = Rate {
+    count: 60,
+    period: Duration::from_secs(60),
+};
+
 /// New captcha images one client may ask for: each costs milliseconds of CPU.
 pub const CAPTCHA_IMAGES: Rate = Rate {
     count: 30,
@@ -163,6 +170,19 @@ pub async fn allow_status_poll(
 ) -> Result<(), Error> {
     let key = format!("status:{}", client.limit_key());
     counted(Limit::StatusPolls, hit(db, &key, STATUS_POLLS, now).await)
+}
+
+/// Counts a username availability check against its client's limit.
+pub async fn allow_username_check(
+    db: &DatabaseConnection,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let key = format!("username:{}", client.limit_key());
+    counted(
+        Limit::UsernameChecks,
+        hit(db, &key, USERNAME_CHECKS, now).await,
+    )
 }
 
 /// Counts a new captcha picture against its client's limit: each costs milliseconds of CPU

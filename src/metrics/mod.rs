@@ -126,6 +126,8 @@ label_values! {
         CaptchaImages = "captcha_images",
         /// Registration status reads per client.
         StatusPolls = "status_polls",
+        /// Username availability checks per client.
+        UsernameChecks = "username_checks",
     }
 }
 

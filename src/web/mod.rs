@@ -43,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         signup::confirm,
         signup::resend,
         signup::status,
+        signup::username,
         signup::whitelist,
         password_reset::form,
         password_reset::request,

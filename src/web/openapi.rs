@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{AccountCreated, ChoosePassword, ErrorBody, ResetRequestPage, SignUpPage};
-use crate::config::Settings;
+use crate::config::{Settings, UsernameMode};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,7 @@ use crate::config::Settings;
         super::signup::confirm,
         super::signup::resend,
         super::signup::status,
+        super::signup::username,
         super::signup::whitelist,
         super::password_reset::form,
         super::password_reset::request,
@@ -131,15 +132,25 @@ fn document(settings: &Settings) -> Value {
         password["minLength"] = json!(settings.password.min_length);
         password["maxLength"] = json!(settings.password.max_length);
     }
-    if !settings.signup.names_required {
-        // `doorstep.auth.signup.names=optional`: the names may be left out.
-        // The captcha's fields are flattened in, so the form's own part is one of `allOf`.
-        let form = &mut doc["components"]["schemas"]["SignUpForm"];
-        let parts = form["allOf"].as_array_mut().into_iter().flatten();
-        for part in parts {
-            if let Some(required) = part["required"].as_array_mut() {
-                required.retain(|name| name != "firstname" && name != "lastname");
+    // The captcha's fields are flattened in, so the form's own part is one of `allOf`.
+    let form = &mut doc["components"]["schemas"]["SignUpForm"];
+    for part in form["allOf"].as_array_mut().into_iter().flatten() {
+        let Some(required) = part["required"].as_array_mut() else {
+            continue;
+        };
+        if !settings.signup.names_required {
+            // `doorstep.auth.signup.names=optional`: the names may be left out.
+            required.retain(|name| name != "firstname" && name != "lastname");
+        }
+        // `doorstep.auth.username`: off, the field is not taken; required, it must be sent.
+        match settings.usernames.mode {
+            UsernameMode::Off => {
+                if let Some(properties) = part["properties"].as_object_mut() {
+                    properties.shift_remove("username");
+                }
             }
+            UsernameMode::Optional => {}
+            UsernameMode::Required => required.push(json!("username")),
         }
     }
     if let Some(paths) = doc["paths"].as_object_mut() {

@@ -22,12 +22,13 @@ use crate::limits::ClientAddress;
         content((SignInPage = "application/json"), (String = "text/html"))))
 )]
 #[get("/auth/login")]
-pub fn form() -> Reply {
-    Reply::show(SignInPage::default())
+pub fn form(app: &State<Doorstep>) -> Reply {
+    Reply::show(SignInPage::new(app.settings()))
 }
 
-/// Signs in: a session cookie, then the account page (or `urlsuccess`) for browsers and
-/// `{"status":"ok"}` for programs. Wrong password and unknown address look the same.
+/// Signs in with an address or (while usernames are on) a username: a session cookie, then
+/// the account page (or `urlsuccess`) for browsers and `{"status":"ok"}` for programs. Wrong
+/// password and unknown account look the same.
 #[utoipa::path(
     tag = "sessions",
     request_body(description = "Forms also send `csrf_token` with the `doorstep_csrf` cookie.",
@@ -38,7 +39,8 @@ pub fn form() -> Reply {
             body = SignedIn, headers(("Set-Cookie" = String,
                 description = "`doorstep_session` (`__Host-doorstep_session` over https)"))),
         (status = 303, description = "Browsers: on to `urlsuccess` or the account page"),
-        (status = 400, description = "`invalid_request`, `redirect_not_allowed`", body = ErrorBody),
+        (status = 400, description = "`invalid_request` (`fields.email` or, while usernames \
+            are on, `fields.login`: `required`), `redirect_not_allowed`", body = ErrorBody),
         (status = 401, description = "`invalid_credentials` (the same whether or not the \
             account exists)", body = ErrorBody),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
@@ -52,7 +54,7 @@ pub async fn sign_in(
     input: Input<SignInForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
-    let page = SignInPage::default().refill(&form);
+    let page = SignInPage::new(app.settings()).refill(&form);
     let session = session::sign_in(&app.accounts, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::refill(error, page))?;
@@ -114,7 +116,8 @@ pub fn me(account: CurrentAccount) -> Reply {
 }
 
 /// Forward auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`): 200 with
-/// the account in `X-Doorstep-Account` and `X-Doorstep-Email` for a live session, else 401, so
+/// the account in `X-Doorstep-Account`, `X-Doorstep-Email` and (when it has one)
+/// `X-Doorstep-Username` for a live session, else 401, so
 /// an application behind the proxy trusts doorstep's accounts without a login of its own.
 #[utoipa::path(
     tag = "sessions",
@@ -125,6 +128,8 @@ pub fn me(account: CurrentAccount) -> Reply {
                 ("X-Doorstep-Account" = String, description = "The account's id"),
                 ("X-Doorstep-Email" = String, description = "The account's address; characters \
                     outside printable ASCII are percent-encoded (UTF-8)"),
+                ("X-Doorstep-Username" = String, description = "The account's username, only \
+                    when it has one"),
             )),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
     ),
@@ -133,18 +138,22 @@ pub fn me(account: CurrentAccount) -> Reply {
 #[get("/auth/verify")]
 pub fn verify(account: CurrentAccount) -> Verified {
     let account = account.0;
+    let mut headers = vec![
+        Header::new("X-Doorstep-Account", account.id.to_string()),
+        Header::new("X-Doorstep-Email", header_text(&account.email)),
+    ];
+    if let Some(username) = &account.username {
+        headers.push(Header::new("X-Doorstep-Username", header_text(username)));
+    }
     Verified {
-        headers: [
-            Header::new("X-Doorstep-Account", account.id.to_string()),
-            Header::new("X-Doorstep-Email", header_text(&account.email)),
-        ],
+        headers,
         body: Json(AccountVerified::new(&account)),
     }
 }
 
 /// The verified account: its headers for the proxy, the same as JSON for people debugging.
 pub struct Verified {
-    headers: [Header<'static>; 2],
+    headers: Vec<Header<'static>>,
     body: Json<AccountVerified>,
 }
 

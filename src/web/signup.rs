@@ -10,9 +10,11 @@ use super::negotiate::{Failed, Input, Reply};
 use super::openapi::SignUpPageOrAccount;
 use super::views::{
     AccountCreated, ConfirmPage, ConfirmationSent, ErrorBody, RegistrationView, SignUpPage,
+    UsernameAvailability,
 };
 use crate::accounts::registration;
 use crate::accounts::resend::{ResendForm, resend_confirmation};
+use crate::accounts::username::availability;
 use crate::accounts::{self, SignUpForm};
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
@@ -36,6 +38,9 @@ use crate::limits::{self, ClientAddress};
         (status = 400, description = "`token_invalid`; `invalid_request` for a repeated or \
             misspelt `confirm`", body = ErrorBody),
         (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 409, description = "`username_taken`: with `confirm`, another account took \
+            the sign-up's username first; choose another with `POST /auth/signup/confirm`",
+            body = ErrorBody),
         (status = 410, description = "`token_expired`", body = ErrorBody),
     )
 )]
@@ -47,7 +52,7 @@ pub async fn form(
     link: LinkToken,
 ) -> Result<Reply, Failed> {
     match link.0 {
-        Some(token) if opening.0 => confirm_email(app, &token).await,
+        Some(token) if opening.0 => confirm_email(app, &token, None).await,
         Some(token) => Ok(Reply::show(ConfirmPage::new(token))),
         None => Ok(Reply::show(SignUpPage::new(
             app.settings(),
@@ -94,6 +99,11 @@ pub struct ConfirmForm {
     #[schema(required = true)]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,
+    /// Another username, when the one the sign-up asked for was taken meanwhile (409
+    /// `username_taken`); ignored while usernames are off.
+    #[schema(example = "ada.lovelace")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub username: String,
 }
 
 /// The confirm button's target.
@@ -106,8 +116,12 @@ pub struct ConfirmForm {
             content((AccountCreated = "application/json"), (String = "text/html"))),
         (status = 303, description = "Browsers: on to the sign-up's `urlsuccess`, or \
             `urlfailure?error=<code>`"),
-        (status = 400, description = "`token_invalid`", body = ErrorBody),
+        (status = 400, description = "`token_invalid`; `invalid_request` for a malformed or \
+            reserved `username`", body = ErrorBody),
         (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 409, description = "`username_taken`: another account took the username \
+            first; the sign-up stays pending and its link works again (send another \
+            `username` with it)", body = ErrorBody),
         (status = 410, description = "`token_expired`", body = ErrorBody),
     )
 )]
@@ -117,7 +131,8 @@ pub async fn confirm(
     _open: SignupOpen,
     input: Input<ConfirmForm>,
 ) -> Result<Reply, Failed> {
-    confirm_email(app, &input.0.token).await
+    let form = input.0;
+    confirm_email(app, &form.token, Some(&form.username)).await
 }
 
 /// Mails the confirmation again, with a fresh link, when the address has a sign-up waiting;
@@ -172,6 +187,43 @@ pub async fn status(
     Ok(Json(RegistrationView::new(status)))
 }
 
+/// Whether a username is still free, for a sign-up form's hint as the person types.
+///
+/// Usernames are public, so this reveals no address; it counts against a per-client limit all
+/// the same, so that a list of who is registered does not come cheap. A reserved name is
+/// never available; a name that is free now may still be taken before the sign-up is confirmed.
+#[utoipa::path(
+    tag = "sign-up",
+    params(("username" = String, Query, description = "The username to check, as typed")),
+    responses(
+        (status = 200, description = "Whether an account could take the username now",
+            body = UsernameAvailability),
+        (status = 400, description = "`invalid_request`: a missing or malformed `username` \
+            (`fields.username`: `required`, `invalid`)", body = ErrorBody),
+        (status = 403, description = "`signup_disabled`", body = ErrorBody),
+        (status = 404, description = "`not_found`: usernames are off", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: over 60 checks a minute from one \
+            client, with `Retry-After`", body = ErrorBody),
+    )
+)]
+#[get("/auth/signup/username?<username>")]
+pub async fn username(
+    app: &State<Doorstep>,
+    _open: SignupOpen,
+    client: ClientAddress,
+    username: Option<&str>,
+) -> Result<Json<UsernameAvailability>, Failed> {
+    let now = app.clock.now();
+    let usernames = &app.settings().usernames;
+    if !usernames.mode.is_on() {
+        return Err(Error::NotFound.into());
+    }
+    limits::allow_username_check(&app.accounts.db, &client, now).await?;
+    let typed = username.unwrap_or_default();
+    let available = availability(&app.accounts.db, usernames, typed).await?;
+    Ok(Json(UsernameAvailability::new(typed.trim(), available)))
+}
+
 /// The domains that may sign up; `[]` means any.
 #[utoipa::path(
     tag = "sign-up",
@@ -192,9 +244,24 @@ pub fn whitelist(app: &State<Doorstep>, _open: SignupOpen) -> Result<Json<Vec<St
 }
 
 /// Creates the account, then on to the caller's `urlsuccess` or the success page.
-async fn confirm_email(app: &Doorstep, token: &str) -> Result<Reply, Failed> {
-    let confirmed = accounts::confirm_email(&app.accounts, token, app.clock.now())
+///
+/// A username that was taken meanwhile (or one chosen now that will not do) leaves the link
+/// usable, so browsers see the confirm page again with a username field instead of being sent
+/// away: they can pick another there.
+async fn confirm_email(
+    app: &Doorstep,
+    token: &str,
+    username: Option<&str>,
+) -> Result<Reply, Failed> {
+    let confirmed = accounts::confirm_email(&app.accounts, token, username, app.clock.now())
         .await
-        .map_err(Failed::link)?;
+        .map_err(|failed| {
+            if failed.error.fields().contains_key("username") {
+                let page = ConfirmPage::new(token.to_owned()).choosing_username(username);
+                Failed::refill(failed.error, page)
+            } else {
+                Failed::link(failed)
+            }
+        })?;
     Ok(Reply::show(AccountCreated::new(confirmed)))
 }

@@ -29,4 +29,5 @@ mod signup;
 mod smoke;
 mod status;
 mod sweep;
+mod usernames;
 mod validation;

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::signup::{PasswordLimits, signup_fields};
+use super::signup::{PasswordLimits, UsernameRules, signup_fields};
 use crate::config::Settings;
 use crate::links::Links;
 
@@ -23,6 +23,8 @@ pub struct Discovery {
     signup: SignupOffer,
     password_reset: ResetOffer,
     password: PasswordLimits,
+    /// Whether sign-up takes a username (`off`, `optional`, `required`) and its rule.
+    username: UsernameRules,
     /// The domains that may sign up, `[]` for any; absent when the list is not public.
     #[serde(skip_serializing_if = "Option::is_none")]
     whitelist: Option<Vec<String>>,
@@ -30,7 +32,7 @@ pub struct Discovery {
     /// Origins whose pages may call this API with credentials (`doorstep.cors.origins`).
     cors_origins: Vec<String>,
     links: DiscoveryLinks,
-    // Usernames, confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
+    // Confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
     // add their members here as they are built.
 }
 
@@ -116,6 +118,7 @@ impl Discovery {
                 two_step: settings.reset.two_step,
             },
             password: PasswordLimits::of(settings),
+            username: UsernameRules::of(settings),
             whitelist: signup.whitelist_public.then(|| signup.whitelist.clone()),
             captcha: CaptchaOffer {
                 image: settings.captcha.image,

@@ -17,7 +17,10 @@ pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;
 pub use session::{AccountVerified, AccountView, SignInPage, SignedIn, SignedOut};
-pub use signup::{AccountCreated, ConfirmPage, ConfirmationSent, RegistrationView, SignUpPage};
+pub use signup::{
+    AccountCreated, ConfirmPage, ConfirmationSent, RegistrationView, SignUpPage,
+    UsernameAvailability,
+};
 
 /// A reply body with the template that shows it to people.
 pub trait View: Serialize {

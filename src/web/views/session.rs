@@ -6,36 +6,46 @@ use utoipa::ToSchema;
 
 use super::{View, insert};
 use crate::accounts::session::SignInForm;
+use crate::config::Settings;
 use crate::entities::account;
 
 /// `GET /auth/login`: the sign-in form.
 #[derive(Serialize, ToSchema)]
 pub struct SignInPage {
+    /// `login` (an address or a username) while usernames are on, else `email`.
     fields: [&'static str; 3],
+    #[serde(skip)]
+    usernames: bool,
     #[serde(skip)]
     values: Option<SignInValues>,
 }
 
+/// What the sign-in form is shown again with; `email` is whatever names the account (an address
+/// or a username), under the name page overrides already use.
 #[derive(Serialize)]
 struct SignInValues {
     email: String,
     urlsuccess: String,
 }
 
-impl Default for SignInPage {
-    fn default() -> SignInPage {
+impl SignInPage {
+    pub fn new(settings: &Settings) -> SignInPage {
+        let usernames = settings.usernames.mode.is_on();
         SignInPage {
-            fields: ["email", "password", "urlsuccess"],
+            fields: [
+                if usernames { "login" } else { "email" },
+                "password",
+                "urlsuccess",
+            ],
+            usernames,
             values: None,
         }
     }
-}
 
-impl SignInPage {
     /// The form again, with what was sent (never the password).
     pub fn refill(mut self, form: &SignInForm) -> SignInPage {
         self.values = Some(SignInValues {
-            email: form.email.clone(),
+            email: form.identifier().to_owned(),
             urlsuccess: form.urlsuccess.clone(),
         });
         self
@@ -46,6 +56,7 @@ impl View for SignInPage {
     const TEMPLATE: &'static str = "login.html.tera";
 
     fn page_only(&self, page: &mut Map<String, Value>) {
+        insert(page, "usernames", &self.usernames);
         if let Some(values) = &self.values {
             insert(page, "values", values);
         }
@@ -57,6 +68,9 @@ impl View for SignInPage {
 pub struct SignedIn {
     status: &'static str,
     email: String,
+    /// The account's username, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
 }
 
 impl SignedIn {
@@ -64,6 +78,7 @@ impl SignedIn {
         SignedIn {
             status: "ok",
             email: account.email.clone(),
+            username: account.username.clone(),
         }
     }
 }
@@ -94,6 +109,9 @@ impl View for SignedOut {
 #[derive(Serialize, ToSchema)]
 pub struct AccountView {
     email: String,
+    /// The account's username, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
     firstname: String,
     lastname: String,
 }
@@ -102,6 +120,7 @@ impl AccountView {
     pub fn new(account: account::Model) -> AccountView {
         AccountView {
             email: account.email,
+            username: account.username,
             firstname: account.first_name,
             lastname: account.last_name,
         }
@@ -117,6 +136,9 @@ impl View for AccountView {
 pub struct AccountVerified {
     account: i64,
     email: String,
+    /// The account's username, when it has one (and then also `X-Doorstep-Username`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
 }
 
 impl AccountVerified {
@@ -124,6 +146,7 @@ impl AccountVerified {
         AccountVerified {
             account: account.id,
             email: account.email.clone(),
+            username: account.username.clone(),
         }
     }
 }

@@ -6,16 +6,18 @@ use utoipa::ToSchema;
 
 use super::{View, insert};
 use crate::accounts::registration::RegistrationStatus;
+use crate::accounts::username;
 use crate::accounts::{Confirmed, SignUpForm, SignedUp};
 use crate::captcha::Captchas;
-use crate::config::Settings;
+use crate::config::{Settings, UsernameMode};
 
 /// `GET /auth/signup`: what a front-end needs to build its own sign-up form.
 #[derive(Serialize, ToSchema)]
 pub struct SignUpPage {
-    fields: [&'static str; 6],
+    fields: Vec<&'static str>,
     /// Whether `firstname` and `lastname` must be given (`doorstep.auth.signup.names`).
     names_required: bool,
+    username: UsernameRules,
     password: PasswordLimits,
     /// Allowed domains, `[]` for any (or when the list is not public).
     whitelist: Vec<String>,
@@ -27,18 +29,46 @@ pub struct SignUpPage {
 }
 
 /// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required
-/// (the names as `doorstep.auth.signup.names` says): the form's description, the page and the
-/// discovery document all list them from here.
-pub(super) fn signup_fields(settings: &Settings) -> [(&'static str, bool); 6] {
+/// (the names as `doorstep.auth.signup.names` says, the username as `doorstep.auth.username`
+/// does): the form's description, the page and the discovery document all list them from here.
+pub(super) fn signup_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
     let names = settings.signup.names_required;
-    [
-        ("firstname", names),
-        ("lastname", names),
+    let username = settings.usernames.mode;
+    let mut fields = vec![("firstname", names), ("lastname", names)];
+    if username.is_on() {
+        fields.push(("username", username == UsernameMode::Required));
+    }
+    fields.extend([
         ("email", true),
         ("password", true),
         ("urlsuccess", false),
         ("urlfailure", false),
-    ]
+    ]);
+    fields
+}
+
+/// Whether sign-up takes a username, and its rule, so a front-end can check one as it is typed.
+#[derive(Serialize, ToSchema)]
+pub(super) struct UsernameRules {
+    /// `off`, `optional` or `required` (`doorstep.auth.username`).
+    #[schema(example = "optional")]
+    mode: &'static str,
+    min_length: usize,
+    max_length: usize,
+    /// The rule as a regular expression; compared lower-cased, and reserved names are refused.
+    #[schema(example = "^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")]
+    pattern: &'static str,
+}
+
+impl UsernameRules {
+    pub(super) fn of(settings: &Settings) -> UsernameRules {
+        UsernameRules {
+            mode: settings.usernames.mode.name(),
+            min_length: username::MIN_LENGTH,
+            max_length: username::MAX_LENGTH,
+            pattern: username::PATTERN,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -61,6 +91,7 @@ impl PasswordLimits {
 struct SignUpValues {
     firstname: String,
     lastname: String,
+    username: String,
     email: String,
     urlsuccess: String,
     urlfailure: String,
@@ -70,8 +101,12 @@ impl SignUpPage {
     pub fn new(settings: &Settings, captcha: &Captchas) -> SignUpPage {
         let signup = &settings.signup;
         SignUpPage {
-            fields: signup_fields(settings).map(|(name, _)| name),
+            fields: signup_fields(settings)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect(),
             names_required: settings.signup.names_required,
+            username: UsernameRules::of(settings),
             password: PasswordLimits::of(settings),
             whitelist: if signup.whitelist_public {
                 signup.whitelist.clone()
@@ -88,6 +123,7 @@ impl SignUpPage {
         self.values = Some(SignUpValues {
             firstname: form.firstname.clone(),
             lastname: form.lastname.clone(),
+            username: form.username.clone(),
             email: form.email.clone(),
             urlsuccess: form.urlsuccess.clone(),
             urlfailure: form.urlfailure.clone(),
@@ -152,16 +188,53 @@ impl View for ConfirmationSent {
 #[derive(Serialize, ToSchema)]
 pub struct ConfirmPage {
     token: String,
+    #[serde(skip)]
+    choosing: Option<String>,
 }
 
 impl ConfirmPage {
     pub fn new(token: String) -> ConfirmPage {
-        ConfirmPage { token }
+        ConfirmPage {
+            token,
+            choosing: None,
+        }
+    }
+
+    /// The page again with a username field, after the sign-up's username was taken (or the
+    /// one typed here would not do), showing what was typed.
+    pub fn choosing_username(mut self, typed: Option<&str>) -> ConfirmPage {
+        self.choosing = Some(typed.unwrap_or_default().to_owned());
+        self
     }
 }
 
 impl View for ConfirmPage {
     const TEMPLATE: &'static str = "confirm.html.tera";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        if let Some(typed) = &self.choosing {
+            insert(page, "choose_username", &true);
+            insert(page, "username", typed);
+        }
+    }
+}
+
+/// `GET /auth/signup/username`: whether an account could take the username now.
+#[derive(Serialize, ToSchema)]
+pub struct UsernameAvailability {
+    /// The username as asked about.
+    #[schema(example = "ada")]
+    username: String,
+    available: bool,
+}
+
+impl UsernameAvailability {
+    pub fn new(username: &str, available: bool) -> UsernameAvailability {
+        UsernameAvailability {
+            username: username.to_owned(),
+            available,
+        }
+    }
 }
 
 /// A confirmed address: the account exists.
