@@ -43,6 +43,7 @@ impl Settings {
                 two_step: false,
             },
             session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
+            app_passwords: true,
             captcha: Captcha::default(),
             limits: RateLimits::default(),
             trusted_proxies: Vec::new(),

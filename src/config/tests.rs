@@ -945,3 +945,20 @@ fn names_are_required_unless_the_operator_says_optional() {
         "doorstep.properties:1: doorstep.auth.signup.names: \"maybe\" is not a names mode (use required or optional)"
     );
 }
+
+#[test]
+fn app_passwords_are_on_unless_switched_off() {
+    assert!(parse("").unwrap().app_passwords);
+    assert!(
+        !parse("doorstep.auth.app-passwords=off\n")
+            .unwrap()
+            .app_passwords
+    );
+    let env = parse_env("", &[("DOORSTEP_AUTH_APP_PASSWORDS", "false")]).unwrap();
+    assert!(!env.app_passwords);
+    let err = parse("doorstep.auth.app-passwords=sometimes\n").unwrap_err();
+    assert!(
+        err.to_string().contains("doorstep.auth.app-passwords"),
+        "{err}"
+    );
+}

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{View, insert};
-use crate::accounts::registration::RegistrationStatus;
+use crate::accounts::registration::{RegistrationStatus, StatusRead};
 use crate::accounts::{Confirmed, SignUpForm, SignedUp};
 use crate::captcha::Captchas;
 use crate::config::Settings;
@@ -13,7 +13,7 @@ use crate::config::Settings;
 /// `GET /auth/signup`: what a front-end needs to build its own sign-up form.
 #[derive(Serialize, ToSchema)]
 pub struct SignUpPage {
-    fields: [&'static str; 6],
+    fields: Vec<&'static str>,
     /// Whether `firstname` and `lastname` must be given (`doorstep.auth.signup.names`).
     names_required: bool,
     password: PasswordLimits,
@@ -28,17 +28,21 @@ pub struct SignUpPage {
 
 /// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required
 /// (the names as `doorstep.auth.signup.names` says): the form's description, the page and the
-/// discovery document all list them from here.
-pub(super) fn signup_fields(settings: &Settings) -> [(&'static str, bool); 6] {
+/// discovery document all list them from here. `app_password` while app passwords are on.
+pub(super) fn signup_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
     let names = settings.signup.names_required;
-    [
+    let mut fields = vec![
         ("firstname", names),
         ("lastname", names),
         ("email", true),
         ("password", true),
         ("urlsuccess", false),
         ("urlfailure", false),
-    ]
+    ];
+    if settings.app_passwords {
+        fields.push(("app_password", false));
+    }
+    fields
 }
 
 #[derive(Serialize, ToSchema)]
@@ -70,7 +74,10 @@ impl SignUpPage {
     pub fn new(settings: &Settings, captcha: &Captchas) -> SignUpPage {
         let signup = &settings.signup;
         SignUpPage {
-            fields: signup_fields(settings).map(|(name, _)| name),
+            fields: signup_fields(settings)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect(),
             names_required: settings.signup.names_required,
             password: PasswordLimits::of(settings),
             whitelist: if signup.whitelist_public {
@@ -132,11 +139,19 @@ impl ConfirmationSent {
 #[derive(Serialize, ToSchema)]
 pub struct RegistrationView {
     status: RegistrationStatus,
+    /// The app password the sign-up asked for (`"app_password": true`): on the first read
+    /// that says `finished`, and never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "dsap_Zm9v…")]
+    app_password: Option<String>,
 }
 
 impl RegistrationView {
-    pub fn new(status: RegistrationStatus) -> RegistrationView {
-        RegistrationView { status }
+    pub fn new(read: StatusRead) -> RegistrationView {
+        RegistrationView {
+            status: read.status,
+            app_password: read.app_password,
+        }
     }
 }
 
