@@ -34,6 +34,10 @@ pub enum Error {
     /// code as `Unauthenticated`, with a challenge that says which scheme.
     #[error("Send the configured token as Authorization: Bearer <token>.")]
     BearerRequired,
+    /// An app password where changing credentials (password, address, app passwords, sessions)
+    /// needs a session: a program's credential must not be able to lock its owner out.
+    #[error("This needs a signed-in session; an app password only reads the account.")]
+    SessionRequired,
     #[error("Sign-up is switched off on this server.")]
     SignupDisabled,
     #[error("Password reset is switched off on this server.")]
@@ -84,6 +88,7 @@ impl Error {
             Error::TokenInvalid => "token_invalid",
             Error::InvalidCredentials => "invalid_credentials",
             Error::Unauthenticated | Error::BearerRequired => "unauthenticated",
+            Error::SessionRequired => "forbidden",
             Error::SignupDisabled => "signup_disabled",
             Error::PasswordResetDisabled => "password_reset_disabled",
             Error::DomainNotAllowed => "domain_not_allowed",
@@ -113,7 +118,8 @@ impl Error {
             | Error::CaptchaInvalid
             | Error::TokenInvalid => 400,
             Error::InvalidCredentials | Error::Unauthenticated | Error::BearerRequired => 401,
-            Error::SignupDisabled
+            Error::SessionRequired
+            | Error::SignupDisabled
             | Error::PasswordResetDisabled
             | Error::DomainNotAllowed
             | Error::CsrfInvalid

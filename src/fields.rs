@@ -17,3 +17,47 @@ pub fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String,
     }
     Ok(text)
 }
+
+/// A yes/no field: JSON `true`/`false` (or `null`), and in forms a checkbox's `on`, or `true`,
+/// `false`, `1`, `0`, empty. Anything else is refused, so a typo never silently means no.
+pub fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Sent {
+        Bool(bool),
+        Text(String),
+    }
+    match Option::<Sent>::deserialize(deserializer)? {
+        None => Ok(false),
+        Some(Sent::Bool(value)) => Ok(value),
+        Some(Sent::Text(text)) => match text.as_str() {
+            "on" | "true" | "1" => Ok(true),
+            "off" | "false" | "0" | "" => Ok(false),
+            _ => Err(D::Error::custom("not a yes/no value")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Deserialize)]
+    struct Form {
+        #[serde(default, deserialize_with = "super::flag")]
+        yes: bool,
+    }
+
+    #[test]
+    fn flags_read_json_booleans_and_form_words() {
+        let json = |body: &str| serde_json::from_str::<Form>(body).map(|form| form.yes).ok();
+        assert_eq!(json(r#"{"yes":true}"#), Some(true));
+        assert_eq!(json(r#"{"yes":false}"#), Some(false));
+        assert_eq!(json(r#"{"yes":null}"#), Some(false));
+        assert_eq!(json("{}"), Some(false));
+        assert_eq!(json(r#"{"yes":"maybe"}"#), None);
+        let form = |body: &str| serde_urlencoded::from_str::<Form>(body).map(|f| f.yes).ok();
+        assert_eq!(form("yes=on"), Some(true));
+        assert_eq!(form("yes=0"), Some(false));
+        assert_eq!(form(""), Some(false));
+        assert_eq!(form("yes=2"), None);
+    }
+}

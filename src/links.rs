@@ -18,6 +18,8 @@ const PASSWORD_RESET_CONFIRM: &str = "/auth/pwreset/confirm";
 const LOGIN: &str = "/auth/login";
 const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
+const SESSIONS: &str = "/auth/me/sessions";
+const APP_PASSWORDS: &str = "/auth/me/app-passwords";
 const CAPTCHA: &str = "/auth/captcha";
 const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
@@ -116,6 +118,8 @@ impl Links {
             login: self.path(LOGIN),
             logout: self.path(LOGOUT),
             account: self.path(ACCOUNT),
+            sessions: self.path(SESSIONS),
+            app_passwords: self.path(APP_PASSWORDS),
             stylesheet: self.path(STYLESHEET),
             username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
@@ -147,6 +151,10 @@ pub struct PageLinks {
     pub login: String,
     pub logout: String,
     pub account: String,
+    /// `…/<id>/delete` ends one (the account page's buttons).
+    pub sessions: String,
+    /// Posted to make one; `…/<id>/delete` revokes one.
+    pub app_passwords: String,
     pub stylesheet: String,
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,
@@ -178,6 +186,8 @@ mod tests {
         );
         assert_eq!(links.captcha_image_path("i"), "/store/auth/captcha/i.png");
         assert_eq!(links.pages().logout, "/store/auth/logout");
+        assert_eq!(links.pages().sessions, "/store/auth/me/sessions");
+        assert_eq!(links.pages().app_passwords, "/store/auth/me/app-passwords");
         assert_eq!(links.pages().stylesheet, "/store/static/doorstep.css");
         assert_eq!(links.api_root(), "https://id.example/store");
         assert_eq!(

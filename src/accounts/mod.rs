@@ -1,10 +1,12 @@
 //! The rules of registration, in plain Rust: no Rocket types, `now` passed in, and a
 //! [`Context`] holding only what the rules touch.
 
+pub mod app_password;
 mod argon2id;
 pub mod common_passwords;
 pub mod confirm;
 mod context;
+pub mod credential;
 pub mod email;
 mod link;
 pub mod password;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::Context;
+use super::app_password;
 use super::email::Address;
 use super::link::LinkFailed;
 use super::password::check_password;
@@ -188,8 +189,8 @@ pub async fn check_reset_link(
     usable_request(&ctx.db, lookup).await.map(drop)
 }
 
-/// Sets the new password: ends every session of the account, withdraws its other reset links
-/// and tells its owner by mail.
+/// Sets the new password: ends every session of the account, revokes its app passwords,
+/// withdraws its other reset links and tells its owner by mail.
 pub async fn reset_password(
     ctx: &Context,
     form: NewPasswordForm,
@@ -254,7 +255,7 @@ async fn new_password_hash(
     ctx.hasher.hash(password).await
 }
 
-/// Stores the new hash, ends every session, withdraws every reset link of the account (with
+/// Stores the new hash, ends every session, revokes every app password, withdraws every reset link of the account (with
 /// any staged password) and queues the "password changed" notice.
 async fn apply_new_password(
     txn: &DatabaseTransaction,
@@ -267,6 +268,8 @@ async fn apply_new_password(
     changed.password_hash = Set(password_hash);
     changed.update(txn).await?;
     end_all_sessions(txn, account.id).await?;
+    // Whoever had the password could have made app passwords with it.
+    app_password::revoke_all(txn, account.id).await?;
     withdraw_reset_links(txn, account.id).await?;
     let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
     let letter = ctx.mail.composer.password_changed(&to, now)?;

@@ -2,12 +2,14 @@
 //! account exists, without holding anything that could open the account.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::Serialize;
 
+use super::app_password::{self, SIGN_UP_NAME};
 use crate::entities::{pending_signup, registration};
 use crate::error::Error;
 use crate::random::{digest, is_url_token, url_token};
@@ -24,12 +26,23 @@ pub enum RegistrationStatus {
     Expired,
 }
 
+/// A status read: how the sign-up stands, and the app password it asked for on the one read
+/// that hands it out.
+#[derive(Debug)]
+pub struct StatusRead {
+    pub status: RegistrationStatus,
+    pub app_password: Option<String>,
+}
+
 /// Opens a handle for a sign-up inside its transaction; returns the handle, which only the
 /// client sees. `pending` is None for an address that already has an account: its handle stays
 /// `pending_confirmation` until it expires, as a new address's would, so it tells nothing.
+/// `app_password`: the sign-up asked for one; only that wish is stored, the secret is made
+/// when it is handed out.
 pub async fn open(
     conn: &impl ConnectionTrait,
     pending: Option<i64>,
+    app_password: bool,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
@@ -39,6 +52,8 @@ pub async fn open(
         pending_signup_id: Set(pending),
         created_at: Set(now),
         expires_at: Set(expires_at),
+        app_password: Set(app_password),
+        app_password_issued_at: Set(None),
         ..Default::default()
     }
     .insert(conn)
@@ -63,12 +78,15 @@ pub async fn extend(
     Ok(())
 }
 
-/// The status of `handle`; an unknown or malformed one is `not_found`.
+/// The status of `handle`; an unknown or malformed one is `not_found`. The first read that says
+/// `finished` also hands out the app password the sign-up asked for (while
+/// `doorstep.auth.app-passwords` is on, which `app_passwords` says).
 pub async fn status_of(
     db: &DatabaseConnection,
     handle: &str,
+    app_passwords: bool,
     now: DateTime<Utc>,
-) -> Result<RegistrationStatus, Error> {
+) -> Result<StatusRead, Error> {
     if !is_url_token(handle) {
         return Err(Error::NotFound);
     }
@@ -81,9 +99,46 @@ pub async fn status_of(
         Some(id) => pending_signup::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    Ok(match pending {
+    let status = match &pending {
         Some(pending) if pending.account_id.is_some() => RegistrationStatus::Finished,
         _ if found.expires_at <= now => RegistrationStatus::Expired,
         _ => RegistrationStatus::PendingConfirmation,
+    };
+    let account_id = pending.and_then(|pending| pending.account_id);
+    let app_password = match account_id {
+        Some(account_id)
+            if app_passwords && found.app_password && found.app_password_issued_at.is_none() =>
+        {
+            hand_out_app_password(db, found.id, account_id, now).await?
+        }
+        _ => None,
+    };
+    Ok(StatusRead {
+        status,
+        app_password,
     })
+}
+
+/// Marks the handle's app password handed out and makes it, in one transaction: the
+/// conditional update lets exactly one of two racing reads through (the other waits for the
+/// row, then finds it marked and gets none).
+async fn hand_out_app_password(
+    db: &DatabaseConnection,
+    registration_id: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    let txn = db.begin().await?;
+    let marked = registration::Entity::update_many()
+        .col_expr(registration::Column::AppPasswordIssuedAt, Expr::value(now))
+        .filter(registration::Column::Id.eq(registration_id))
+        .filter(registration::Column::AppPasswordIssuedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        return Ok(None);
+    }
+    let issued = app_password::issue(&txn, account_id, SIGN_UP_NAME, now).await?;
+    txn.commit().await?;
+    Ok(Some(issued.secret))
 }

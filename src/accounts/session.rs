@@ -1,15 +1,19 @@
 //! Signing in and out: sessions are rows, so a reset or a sign-out really ends them, and
 //! several instances agree on who is signed in.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
 use url::Url;
 
 use super::Context;
+use super::app_password::{is_due, stale};
 use super::email::Address;
 use super::policy::permitted_redirect;
 use super::username::{self, Username};
@@ -51,12 +55,17 @@ impl SignInForm {
     }
 }
 
-/// A new session: the secret for the cookie, whose account, and where to go next.
+/// A new session: the secret for the cookie (or Bearer token), until when it works, whose
+/// account, and where to go next.
 pub struct NewSession {
     pub secret: String,
+    pub expires_at: DateTime<Utc>,
     pub account: account::Model,
     pub url_success: Option<Url>,
 }
+
+/// The longest `User-Agent` kept with a session: enough to recognise a browser.
+const USER_AGENT_LIMIT: usize = 200;
 
 /// Checks the password and opens a session.
 ///
@@ -66,9 +75,10 @@ pub async fn sign_in(
     ctx: &Context,
     form: SignInForm,
     client: &ClientAddress,
+    user_agent: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<NewSession, Error> {
-    let result = open_session(ctx, form, client, now).await;
+    let result = open_session(ctx, form, client, user_agent, now).await;
     metrics::SIGNINS.inc(match &result {
         Ok(_) => SignIn::Ok,
         Err(Error::InvalidCredentials) => SignIn::InvalidCredentials,
@@ -84,6 +94,7 @@ async fn open_session(
     ctx: &Context,
     form: SignInForm,
     client: &ClientAddress,
+    user_agent: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<NewSession, Error> {
     let usernames = &ctx.settings.usernames;
@@ -129,40 +140,101 @@ async fn open_session(
         limits::sign_in_failed(&ctx.db, client, &typed, now).await?;
         return Err(Error::InvalidCredentials);
     };
-    let secret = crate::random::url_token();
-    session::ActiveModel {
-        token_hash: Set(digest(&secret)),
-        account_id: Set(account.id),
-        created_at: Set(now),
-        expires_at: Set(now + ctx.settings.session_ttl),
-        ..Default::default()
-    }
-    .insert(&ctx.db)
+    let (secret, session) = start(
+        &ctx.db,
+        account.id,
+        ctx.settings.session_ttl,
+        user_agent,
+        now,
+    )
     .await?;
     Ok(NewSession {
         secret,
+        expires_at: session.expires_at,
         account,
         url_success,
     })
 }
 
-/// The account a session cookie's secret belongs to, while the session lasts.
-pub async fn signed_in_account(
+/// Opens a session for the account; returns its secret (for the cookie or as a Bearer token),
+/// which only the client sees, and its row.
+pub async fn start(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    ttl: Duration,
+    user_agent: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(String, session::Model), DbErr> {
+    let secret = crate::random::url_token();
+    let user_agent = user_agent
+        .map(|agent| agent.chars().take(USER_AGENT_LIMIT).collect::<String>())
+        .filter(|agent| !agent.trim().is_empty());
+    let row = session::ActiveModel {
+        token_hash: Set(digest(&secret)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        expires_at: Set(now + ttl),
+        last_used_at: Set(Some(now)),
+        user_agent: Set(user_agent),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok((secret, row))
+}
+
+/// The live session a secret (cookie or Bearer token) opens, and its account; records the use.
+pub async fn holder(
     db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
-) -> Result<Option<account::Model>, Error> {
-    let session = session::Entity::find()
+) -> Result<Option<(session::Model, account::Model)>, Error> {
+    // One joined query: an account that is gone takes its sessions with it.
+    let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(digest(secret)))
         .filter(session::Column::ExpiresAt.gt(now))
+        .find_also_related(account::Entity)
         .one(db)
         .await?;
-    match session {
-        Some(session) => Ok(account::Entity::find_by_id(session.account_id)
-            .one(db)
-            .await?),
-        None => Ok(None),
+    let Some((session, Some(account))) = found else {
+        return Ok(None);
+    };
+    if is_due(session.last_used_at, now) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastUsedAt, Expr::value(now))
+            .filter(session::Column::Id.eq(session.id))
+            .filter(stale(session::Column::LastUsedAt, now))
+            .exec(db)
+            .await?;
     }
+    Ok(Some((session, account)))
+}
+
+/// The account's live sessions, newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>, Error> {
+    Ok(session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Ends one of the account's sessions; another account's id is `not_found`.
+pub async fn end(db: &DatabaseConnection, account_id: i64, id: i64) -> Result<(), Error> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
 }
 
 /// Ends one session.

@@ -60,6 +60,10 @@ pub struct SignUpForm {
     #[schema(example = "https://app.example.com/welcome/failed")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub urlfailure: String,
+    /// Ask for an app password, handed out (once) by the first status read that says
+    /// `finished`; needs `doorstep.auth.app-passwords`.
+    #[serde(default, deserialize_with = "crate::fields::flag")]
+    pub app_password: bool,
     #[serde(flatten)]
     pub captcha: CaptchaFields,
 }
@@ -80,6 +84,7 @@ pub struct Application {
     address: Address,
     url_success: Option<Url>,
     url_failure: Option<Url>,
+    app_password: bool,
 }
 
 impl Application {
@@ -96,6 +101,9 @@ impl Application {
         let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
         if form.password.trim().is_empty() {
             fields.insert("password", "required");
+        }
+        if form.app_password && !settings.app_passwords {
+            fields.insert("app_password", "unavailable");
         }
         let (Ok(first_name), Ok(last_name), Ok(username), Ok(address), true) =
             (first_name, last_name, username, address, fields.is_empty())
@@ -122,6 +130,7 @@ impl Application {
             address,
             url_success,
             url_failure,
+            app_password: form.app_password,
         })
     }
 }
@@ -184,7 +193,8 @@ pub async fn sign_up(
         }
     };
     outbox::enqueue(&txn, &letter, now).await?;
-    let registration = registration::open(&txn, pending, expires_at, now).await?;
+    let registration =
+        registration::open(&txn, pending, application.app_password, expires_at, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     // Counted whether or not the address had an account: the metrics tell no more than the

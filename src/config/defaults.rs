@@ -44,6 +44,7 @@ impl Settings {
             },
             usernames: Usernames::default(),
             session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
+            app_passwords: true,
             captcha: Captcha::default(),
             limits: RateLimits::default(),
             trusted_proxies: Vec::new(),

@@ -54,6 +54,8 @@ pub struct Settings {
     pub usernames: Usernames,
     /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
     pub session_ttl: Duration,
+    /// Whether accounts may hold app passwords (`doorstep.auth.app-passwords`).
+    pub app_passwords: bool,
     pub captcha: Captcha,
     pub limits: RateLimits,
     /// Proxies whose `X-Forwarded-For` is believed (`doorstep.trusted-proxies`).
@@ -159,6 +161,9 @@ impl Settings {
             session_ttl: source
                 .parsed("auth.session.ttl", Value::duration)?
                 .unwrap_or(defaults.session_ttl),
+            app_passwords: source
+                .parsed("auth.app-passwords", Value::switch)?
+                .unwrap_or(defaults.app_passwords),
             captcha: Captcha {
                 remote: protection::remote_captcha(&source)?,
                 image: source

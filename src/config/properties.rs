@@ -35,6 +35,7 @@ const SCALARS: &[&str] = &[
     "auth.password-reset.ttl",
     "auth.password-reset.two-step",
     "auth.session.ttl",
+    "auth.app-passwords",
     "auth.recaptcha",
     "auth.recaptcha.public-key",
     "auth.recaptcha.private-key",

@@ -1002,3 +1002,20 @@ fn usernames_are_off_until_asked_for_and_some_names_are_reserved() {
         error("doorstep.auth.username.reserved.2=x")
     );
 }
+
+#[test]
+fn app_passwords_are_on_unless_switched_off() {
+    assert!(parse("").unwrap().app_passwords);
+    assert!(
+        !parse("doorstep.auth.app-passwords=off\n")
+            .unwrap()
+            .app_passwords
+    );
+    let env = parse_env("", &[("DOORSTEP_AUTH_APP_PASSWORDS", "false")]).unwrap();
+    assert!(!env.app_passwords);
+    let err = parse("doorstep.auth.app-passwords=sometimes\n").unwrap_err();
+    assert!(
+        err.to_string().contains("doorstep.auth.app-passwords"),
+        "{err}"
+    );
+}

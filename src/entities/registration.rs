@@ -12,6 +12,10 @@ pub struct Model {
     pub pending_signup_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The sign-up asked for an app password, handed out by the first `finished` status read.
+    pub app_password: bool,
+    /// When that read happened: set once, by one conditional update, so it is handed out once.
+    pub app_password_issued_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

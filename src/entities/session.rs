@@ -1,4 +1,5 @@
-//! A signed-in browser or client; the cookie holds the secret, the row its SHA-256.
+//! A signed-in browser or client; the cookie (or Bearer token) holds the secret, the row its
+//! SHA-256.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,9 +13,26 @@ pub struct Model {
     pub account_id: i64,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// Updated at most once a minute; helps its owner recognise it in the list.
+    pub last_used_at: Option<DateTimeUtc>,
+    /// The client's `User-Agent` at sign-in, shortened; for recognising it, never for checks.
+    pub user_agent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::account::Entity",
+        from = "Column::AccountId",
+        to = "super::account::Column::Id"
+    )]
+    Account,
+}
+
+impl Related<super::account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Account.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -4,9 +4,9 @@
 use rocket::request::{FromRequest, Outcome, Request};
 
 use super::Doorstep;
-use super::cookies::session_secret;
+use super::authorization::Carried;
 use super::negotiate::{Format, refuse};
-use crate::accounts::session::signed_in_account;
+use crate::accounts::credential::{Authenticated, Proof, authenticate};
 use crate::entities::account;
 use crate::error::Error;
 use crate::limits::ClientAddress;
@@ -97,25 +97,110 @@ pub fn confirm_parameter(query: &str) -> Result<Option<String>, Error> {
     Ok(token)
 }
 
-/// The signed-in account; without a live session the route answers 401 `unauthenticated`.
-pub struct CurrentAccount(pub account::Model);
+/// The account the request speaks for, by any credential: a session (cookie or Bearer token)
+/// or an app password (Bearer or Basic). For reading the account; without a credential that
+/// works the route answers 401 `unauthenticated`.
+pub struct CurrentAccount(pub account::Model, pub Proof);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for CurrentAccount {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let Some(app) = req.rocket().state::<Doorstep>() else {
-            return refuse(req, Error::Internal);
-        };
-        let Some(secret) = session_secret(req.cookies(), app) else {
-            return refuse(req, Error::Unauthenticated);
-        };
-        match signed_in_account(&app.accounts.db, &secret, app.clock.now()).await {
-            Ok(Some(account)) => Outcome::Success(CurrentAccount(account)),
-            Ok(None) => refuse(req, Error::Unauthenticated),
+        match authenticated(req).await {
+            Ok(found) => Outcome::Success(CurrentAccount(found.account, found.proof)),
             Err(error) => refuse(req, error),
         }
+    }
+}
+
+/// The account of a signed-in session (cookie or Bearer session token), for routes that change
+/// credentials: an app password gets 403 `forbidden`, so a program's credential can never lock
+/// its owner out or mint more of itself.
+pub struct SessionAccount {
+    pub account: account::Model,
+    /// The session's row id (the list marks it as the current one).
+    pub session: i64,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for SessionAccount {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match authenticated(req).await {
+            Ok(Authenticated {
+                account,
+                proof: Proof::Session(session),
+            }) => Outcome::Success(SessionAccount { account, session }),
+            Ok(_) => refuse(req, Error::SessionRequired),
+            Err(error) => refuse(req, error),
+        }
+    }
+}
+
+async fn authenticated(req: &Request<'_>) -> Result<Authenticated, Error> {
+    let app = req.rocket().state::<Doorstep>().ok_or(Error::Internal)?;
+    let carried = Carried::of(req, app).ok_or(Error::Unauthenticated)?;
+    let credential = carried.as_credential().ok_or(Error::Unauthenticated)?;
+    let on = app.settings().app_passwords;
+    authenticate(&app.accounts.db, credential, on, app.clock.now())
+        .await?
+        .ok_or(Error::Unauthenticated)
+}
+
+/// Passes only while `doorstep.auth.app-passwords` is on; otherwise the app password routes
+/// are 404 `not_found`.
+pub struct AppPasswordsOn;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for AppPasswordsOn {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match req.rocket().state::<Doorstep>() {
+            Some(app) if app.settings().app_passwords => Outcome::Success(AppPasswordsOn),
+            Some(_) => refuse(req, Error::NotFound),
+            None => refuse(req, Error::Internal),
+        }
+    }
+}
+
+/// The client's `User-Agent`, kept with a new session so its owner can recognise it.
+pub struct UserAgent(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for UserAgent {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let agent = req.headers().get_one("User-Agent").map(str::to_owned);
+        Outcome::Success(UserAgent(agent))
+    }
+}
+
+/// The session secrets a request carries (its cookie's, its Bearer token's), for signing out.
+pub struct CarriedSessions(pub Vec<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CarriedSessions {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let mut secrets = Vec::new();
+        if let Some(app) = req.rocket().state::<Doorstep>() {
+            if let Some(secret) = super::cookies::session_secret(req.cookies(), app) {
+                secrets.push(secret);
+            }
+            let bearer = req
+                .headers()
+                .get_one("Authorization")
+                .map(Carried::of_header);
+            if let Some(secret) = bearer.as_ref().and_then(Carried::session_secret) {
+                secrets.push(secret.to_owned());
+            }
+        }
+        Outcome::Success(CarriedSessions(secrets))
     }
 }
 

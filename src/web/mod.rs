@@ -1,5 +1,8 @@
 //! The HTTP edge: every route on one screen, and the headers every reply carries.
 
+pub mod account_sessions;
+pub mod app_passwords;
+mod authorization;
 pub mod captcha;
 pub mod catchers;
 pub mod cookies;
@@ -53,6 +56,13 @@ pub fn routes() -> Vec<Route> {
         session::sign_out,
         session::me,
         session::verify,
+        account_sessions::list,
+        account_sessions::end,
+        account_sessions::end_by_form,
+        app_passwords::create,
+        app_passwords::list,
+        app_passwords::revoke,
+        app_passwords::revoke_by_form,
         captcha::challenge,
         captcha::picture,
         captcha::proof_of_work,

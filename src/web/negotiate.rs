@@ -225,6 +225,19 @@ impl<'r> Responder<'r, 'static> for Reply {
     }
 }
 
+/// A reply that made something: 201 Created (the page, for browsers, says what was made).
+pub struct Created(pub Reply);
+
+impl<'r> Responder<'r, 'static> for Created {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut response = self.0.respond_to(req)?;
+        if response.status() == Status::Ok {
+            response.set_status(Status::Created);
+        }
+        Ok(response)
+    }
+}
+
 /// A refused request: the error, and what browsers see instead of the error page.
 pub struct Failed {
     error: Error,

@@ -37,6 +37,13 @@ use crate::config::{Settings, UsernameMode};
         super::session::sign_out,
         super::session::me,
         super::session::verify,
+        super::account_sessions::list,
+        super::account_sessions::end,
+        super::account_sessions::end_by_form,
+        super::app_passwords::create,
+        super::app_passwords::list,
+        super::app_passwords::revoke,
+        super::app_passwords::revoke_by_form,
         super::captcha::challenge,
         super::captcha::picture,
         super::captcha::proof_of_work,
@@ -50,7 +57,9 @@ use crate::config::{Settings, UsernameMode};
     tags(
         (name = "sign-up", description = "Sign-up and email confirmation"),
         (name = "password reset", description = "Forgot password: a link, then a new password"),
-        (name = "sessions", description = "Signing in and out"),
+        (name = "sessions", description = "Signing in and out, and the account's sessions"),
+        (name = "app passwords", description = "Long-lived credentials for programs: they \
+            read the account (Bearer or Basic), never change its credentials"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
     )
@@ -125,6 +134,18 @@ fn document(settings: &Settings) -> Value {
             "name": "doorstep_session",
             "description": "Set by `POST /auth/login`; named `__Host-doorstep_session` when \
                 base-url is https."
+        },
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The `token` of `POST /auth/login` (the same session as the \
+                cookie), or on the routes that read the account, an app password (`dsap_…`)."
+        },
+        "basic": {
+            "type": "http",
+            "scheme": "basic",
+            "description": "The account's address and an app password, never the account's \
+                own password; only on the routes that read the account."
         }
     });
     // The lengths are the operator's, so generated clients and test tools see the real rule.
@@ -151,6 +172,15 @@ fn document(settings: &Settings) -> Value {
             }
             UsernameMode::Optional => {}
             UsernameMode::Required => required.push(json!("username")),
+        }
+    }
+    if !settings.app_passwords {
+        // `doorstep.auth.app-passwords=off`: a sign-up cannot ask for one.
+        let form = &mut doc["components"]["schemas"]["SignUpForm"];
+        for part in form["allOf"].as_array_mut().into_iter().flatten() {
+            if let Some(properties) = part["properties"].as_object_mut() {
+                properties.remove("app_password");
+            }
         }
     }
     if let Some(paths) = doc["paths"].as_object_mut() {

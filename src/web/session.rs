@@ -7,11 +7,13 @@ use rocket::serde::json::Json;
 use rocket::{Request, State, get, post};
 
 use super::Doorstep;
-use super::cookies::{end_session, session_secret, start_session};
+use super::cookies::{end_session, start_session};
 use super::cors::AllowedOrigin;
-use super::guards::CurrentAccount;
-use super::negotiate::{Failed, Input, Reply};
+use super::guards::{CarriedSessions, CurrentAccount, UserAgent};
+use super::negotiate::{Failed, Format, Input, Reply};
 use super::views::{AccountVerified, AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
+use crate::accounts::app_password;
+use crate::accounts::credential::Proof;
 use crate::accounts::session::{self, SignInForm};
 use crate::limits::ClientAddress;
 
@@ -27,15 +29,17 @@ pub fn form(app: &State<Doorstep>) -> Reply {
 }
 
 /// Signs in with an address or (while usernames are on) a username: a session cookie, then
-/// the account page (or `urlsuccess`) for browsers and `{"status":"ok"}` for programs. Wrong
-/// password and unknown account look the same.
+/// the account page (or `urlsuccess`) for browsers, and for programs `{"status":"ok"}` with the
+/// session's secret as a Bearer `token` (for front-ends on another site, whose requests carry
+/// no `SameSite=Lax` cookie). Wrong password and unknown account look the same.
 #[utoipa::path(
     tag = "sessions",
     request_body(description = "Forms also send `csrf_token` with the `doorstep_csrf` cookie.",
         content((SignInForm = "application/json"),
             (SignInForm = "application/x-www-form-urlencoded"))),
     responses(
-        (status = 200, description = "Signed in: the session cookie is set",
+        (status = 200, description = "Signed in: the session cookie is set, and `token` works \
+            as `Authorization: Bearer` until `expires_at`",
             body = SignedIn, headers(("Set-Cookie" = String,
                 description = "`doorstep_session` (`__Host-doorstep_session` over https)"))),
         (status = 303, description = "Browsers: on to `urlsuccess` or the account page"),
@@ -51,25 +55,25 @@ pub async fn sign_in(
     app: &State<Doorstep>,
     jar: &CookieJar<'_>,
     client: ClientAddress,
+    agent: UserAgent,
     input: Input<SignInForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
     let page = SignInPage::new(app.settings()).refill(&form);
-    let session = session::sign_in(&app.accounts, form, &client, app.clock.now())
+    let agent = agent.0.as_deref();
+    let session = session::sign_in(&app.accounts, form, &client, agent, app.clock.now())
         .await
         .map_err(|error| Failed::refill(error, page))?;
-    start_session(jar, app, session.secret);
-    let next = match session.url_success {
+    start_session(jar, app, session.secret.clone());
+    let next = match &session.url_success {
         Some(url) => url.to_string(),
         None => app.links().account_page(),
     };
-    Ok(Reply::show_or_send_browsers(
-        SignedIn::new(&session.account),
-        next,
-    ))
+    Ok(Reply::show_or_send_browsers(SignedIn::new(session), next))
 }
 
-/// Ends this client's session; signing out twice is not an error.
+/// Ends this client's session: its cookie's and its Bearer token's; signing out twice is not
+/// an error. An app password is not ended here: its owner revokes it.
 ///
 /// No CSRF token is needed: the session cookie is `SameSite=Lax`, so another site's form
 /// cannot send it along. It reads no body, so it checks the origin rule itself: a script on a
@@ -82,15 +86,16 @@ pub async fn sign_in(
         (status = 303, description = "Browsers: on to the sign-in page"),
         (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
     ),
-    security((), ("session" = []))
+    security((), ("session" = []), ("bearer" = []))
 )]
 #[post("/auth/logout")]
 pub async fn sign_out(
     app: &State<Doorstep>,
     _origin: AllowedOrigin,
+    carried: CarriedSessions,
     jar: &CookieJar<'_>,
 ) -> Result<Reply, Failed> {
-    if let Some(secret) = session_secret(jar, app) {
+    for secret in carried.0 {
         session::sign_out(&app.accounts.db, &secret).await?;
     }
     end_session(jar, app);
@@ -100,7 +105,10 @@ pub async fn sign_out(
     ))
 }
 
-/// The signed-in account.
+/// The signed-in account: any credential reads it, an app password too.
+///
+/// The page also lists the account's sessions and app passwords with their buttons. Programs
+/// never get those here (they have routes of their own), so a JSON read stays one query.
 #[utoipa::path(
     tag = "sessions",
     responses(
@@ -108,21 +116,48 @@ pub async fn sign_out(
             content((AccountView = "application/json"), (String = "text/html"))),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
     ),
-    security(("session" = []))
+    security(("session" = []), ("bearer" = []), ("basic" = []))
 )]
 #[get("/auth/me")]
-pub fn me(account: CurrentAccount) -> Reply {
-    Reply::show(AccountView::new(account.0))
+pub async fn me(
+    app: &State<Doorstep>,
+    account: CurrentAccount,
+    format: Format,
+) -> Result<Reply, Failed> {
+    let CurrentAccount(account, proof) = account;
+    match (format, proof) {
+        (Format::Html, Proof::Session(current)) => {
+            Ok(Reply::show(account_page(app, account, current).await?))
+        }
+        _ => Ok(Reply::show(AccountView::new(account))),
+    }
+}
+
+/// The account page of a signed-in session: the account, its sessions and app passwords.
+pub(super) async fn account_page(
+    app: &Doorstep,
+    account: crate::entities::account::Model,
+    current: i64,
+) -> Result<AccountView, crate::error::Error> {
+    let db = &app.accounts.db;
+    let sessions = session::list(db, account.id, app.clock.now()).await?;
+    let app_passwords = match app.settings().app_passwords {
+        true => Some(app_password::list(db, account.id).await?),
+        false => None,
+    };
+    Ok(AccountView::new(account).with_credentials(sessions, current, app_passwords))
 }
 
 /// Forward auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`): 200 with
 /// the account in `X-Doorstep-Account`, `X-Doorstep-Email` and (when it has one)
-/// `X-Doorstep-Username` for a live session, else 401, so
-/// an application behind the proxy trusts doorstep's accounts without a login of its own.
+/// `X-Doorstep-Username` for a live session, session Bearer token or app password (Bearer or
+/// Basic), else 401, so an application behind the proxy trusts doorstep's accounts without a
+/// login of its own.
 #[utoipa::path(
     tag = "sessions",
     responses(
-        (status = 200, description = "A live session: the account in the reply's headers",
+        (status = 200, description = "A live session or an app password: the account in the \
+            reply's headers",
             body = AccountVerified,
             headers(
                 ("X-Doorstep-Account" = String, description = "The account's id"),
@@ -133,7 +168,7 @@ pub fn me(account: CurrentAccount) -> Reply {
             )),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
     ),
-    security(("session" = []))
+    security(("session" = []), ("bearer" = []), ("basic" = []))
 )]
 #[get("/auth/verify")]
 pub fn verify(account: CurrentAccount) -> Verified {

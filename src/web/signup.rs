@@ -168,7 +168,8 @@ pub async fn resend(
     params(("registration" = String, Path, description = "The `registration` of a sign-up's reply")),
     responses(
         (status = 200, description = "`pending_confirmation`, `finished` (the account exists) or \
-            `expired`", body = RegistrationView),
+            `expired`; the first `finished` of a sign-up that asked for an app password carries \
+            it as `app_password`", body = RegistrationView),
         (status = 404, description = "`not_found`: no such handle (or forgotten a week after \
             it expired)", body = ErrorBody),
         (status = 429, description = "`rate_limited`: over 60 reads a minute from one client, \
@@ -183,8 +184,9 @@ pub async fn status(
 ) -> Result<Json<RegistrationView>, Failed> {
     let now = app.clock.now();
     limits::allow_status_poll(&app.accounts.db, &client, now).await?;
-    let status = registration::status_of(&app.accounts.db, registration, now).await?;
-    Ok(Json(RegistrationView::new(status)))
+    let app_passwords = app.settings().app_passwords;
+    let read = registration::status_of(&app.accounts.db, registration, app_passwords, now).await?;
+    Ok(Json(RegistrationView::new(read)))
 }
 
 /// Whether a username is still free, for a sign-up form's hint as the person types.

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod app_passwords;
 mod assets;
 mod binary;
 mod captcha;
@@ -29,5 +30,6 @@ mod signup;
 mod smoke;
 mod status;
 mod sweep;
+mod tokens;
 mod usernames;
 mod validation;

@@ -103,11 +103,18 @@ async fn every_reference_resolves_and_every_error_code_is_listed() {
     assert!(bodies.contains_key("application/json"));
     assert!(bodies.contains_key("application/x-www-form-urlencoded"));
     let me = &doc["paths"]["/auth/me"]["get"];
-    assert_eq!(me["security"], json!([{"session": []}]));
     assert_eq!(
-        doc["components"]["securitySchemes"]["session"]["in"],
-        "cookie"
+        me["security"],
+        json!([{"session": []}, {"bearer": []}, {"basic": []}])
     );
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["session"]["in"], "cookie");
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["basic"]["scheme"], "basic");
+    // Changing credentials needs a session: app passwords (Basic) are not offered there.
+    let create = &doc["paths"]["/auth/me/app-passwords"]["post"];
+    assert_eq!(create["security"], json!([{"session": []}, {"bearer": []}]));
+    assert!(create["responses"]["201"].is_object());
 }
 
 /// `reply`'s members are the schema's properties, and every required one is there.

@@ -38,7 +38,11 @@ async fn json_sign_in_sets_an_http_only_lax_cookie_and_me_shows_the_account() {
 
     let reply = app.sign_in(ADA, PASSWORD).await;
     assert_eq!(reply.status, Status::Ok, "{}", reply.body);
-    assert_eq!(reply.json(), json!({ "status": "ok", "email": ADA }));
+    let body = reply.json();
+    assert_eq!(
+        (&body["status"], &body["email"]),
+        (&json!("ok"), &json!(ADA))
+    );
     let cookie = reply.set_cookie(COOKIE).expect("a session cookie");
     assert_eq!(cookie.http_only(), Some(true), "{cookie}");
     assert_eq!(cookie.same_site(), Some(SameSite::Lax), "{cookie}");
@@ -238,7 +242,7 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_401() {
     unauthenticated(&me(&app).await);
     // Addresses compare case-insensitively.
     let reply = app.sign_in("ADA@Example.COM", PASSWORD).await;
-    assert_eq!(reply.json(), json!({ "status": "ok", "email": ADA }));
+    assert_eq!(reply.json()["email"], ADA);
 }
 
 #[rocket::async_test]

@@ -31,6 +31,9 @@ pub struct Discovery {
     captcha: CaptchaOffer,
     /// Origins whose pages may call this API with credentials (`doorstep.cors.origins`).
     cors_origins: Vec<String>,
+    /// Whether accounts may hold app passwords (`doorstep.auth.app-passwords`), and a sign-up
+    /// may ask for one with `"app_password": true`.
+    app_passwords: bool,
     links: DiscoveryLinks,
     // Confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
     // add their members here as they are built.
@@ -136,6 +139,7 @@ impl Discovery {
                 .iter()
                 .map(|origin| origin.to_string())
                 .collect(),
+            app_passwords: settings.app_passwords,
             links: DiscoveryLinks {
                 openapi: links.api_description(),
                 docs: links.api_reference(),

@@ -1,6 +1,7 @@
 //! Every reply body, as a type: programs get it as JSON, and browsers see its template filled
 //! with the same values plus what only a page shows. The JSON contract is written down here.
 
+mod credentials;
 mod discovery;
 mod error;
 mod password_reset;
@@ -12,6 +13,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
+pub use credentials::{
+    AppPasswordCreated, AppPasswordList, AppPasswordRevoked, SessionEnded, SessionList,
+};
 pub use discovery::Discovery;
 pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
@@ -57,6 +61,11 @@ pub struct PictureChallenge {
     pub id: String,
     /// The URL of the PNG.
     pub image: String,
+}
+
+/// A point in time as replies give it: RFC 3339, UTC, whole seconds.
+fn time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Puts `value` into a page's values under `key`.

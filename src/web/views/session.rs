@@ -4,10 +4,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{View, insert};
-use crate::accounts::session::SignInForm;
+use super::credentials::{AppPasswordView, SessionView};
+use super::{View, insert, time};
+use crate::accounts::session::{NewSession, SignInForm};
 use crate::config::Settings;
-use crate::entities::account;
+use crate::entities::{account, app_password, session};
 
 /// `GET /auth/login`: the sign-in form.
 #[derive(Serialize, ToSchema)]
@@ -71,14 +72,22 @@ pub struct SignedIn {
     /// The account's username, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
+    /// The session's secret, for `Authorization: Bearer` (the same session as the cookie).
+    #[schema(example = "q3Jm…")]
+    token: String,
+    /// When the session ends (RFC 3339, UTC).
+    #[schema(example = "2026-12-18T12:00:00Z")]
+    expires_at: String,
 }
 
 impl SignedIn {
-    pub fn new(account: &account::Model) -> SignedIn {
+    pub fn new(session: NewSession) -> SignedIn {
         SignedIn {
             status: "ok",
-            email: account.email.clone(),
-            username: account.username.clone(),
+            username: session.account.username.clone(),
+            email: session.account.email,
+            token: session.secret,
+            expires_at: time(session.expires_at),
         }
     }
 }
@@ -114,6 +123,16 @@ pub struct AccountView {
     username: Option<String>,
     firstname: String,
     lastname: String,
+    #[serde(skip)]
+    credentials: Option<Credentials>,
+}
+
+/// What only the page shows: the sessions and app passwords, each with its button.
+#[derive(Serialize)]
+struct Credentials {
+    sessions: Vec<SessionView>,
+    /// None while `doorstep.auth.app-passwords` is off: the page then offers none.
+    app_passwords: Option<Vec<AppPasswordView>>,
 }
 
 impl AccountView {
@@ -123,12 +142,39 @@ impl AccountView {
             username: account.username,
             firstname: account.first_name,
             lastname: account.last_name,
+            credentials: None,
         }
+    }
+
+    /// The page of a signed-in session lists the account's sessions (marking `current`) and
+    /// app passwords.
+    pub fn with_credentials(
+        mut self,
+        sessions: Vec<session::Model>,
+        current: i64,
+        app_passwords: Option<Vec<app_password::Model>>,
+    ) -> AccountView {
+        self.credentials = Some(Credentials {
+            sessions: sessions
+                .into_iter()
+                .map(|session| SessionView::new(session, current))
+                .collect(),
+            app_passwords: app_passwords
+                .map(|list| list.into_iter().map(AppPasswordView::new).collect()),
+        });
+        self
     }
 }
 
 impl View for AccountView {
     const TEMPLATE: &'static str = "account.html.tera";
+
+    fn page_only(&self, page: &mut Map<String, Value>) {
+        if let Some(credentials) = &self.credentials {
+            insert(page, "sessions", &credentials.sessions);
+            insert(page, "app_passwords", &credentials.app_passwords);
+        }
+    }
 }
 
 /// `GET /auth/verify`: the account a live session belongs to, as the proxy's headers say.

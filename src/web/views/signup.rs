@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{View, insert};
-use crate::accounts::registration::RegistrationStatus;
+use crate::accounts::registration::{RegistrationStatus, StatusRead};
 use crate::accounts::username;
 use crate::accounts::{Confirmed, SignUpForm, SignedUp};
 use crate::captcha::Captchas;
@@ -31,6 +31,7 @@ pub struct SignUpPage {
 /// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required
 /// (the names as `doorstep.auth.signup.names` says, the username as `doorstep.auth.username`
 /// does): the form's description, the page and the discovery document all list them from here.
+/// `app_password` while app passwords are on.
 pub(super) fn signup_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
     let names = settings.signup.names_required;
     let username = settings.usernames.mode;
@@ -44,6 +45,9 @@ pub(super) fn signup_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
         ("urlsuccess", false),
         ("urlfailure", false),
     ]);
+    if settings.app_passwords {
+        fields.push(("app_password", false));
+    }
     fields
 }
 
@@ -168,11 +172,19 @@ impl ConfirmationSent {
 #[derive(Serialize, ToSchema)]
 pub struct RegistrationView {
     status: RegistrationStatus,
+    /// The app password the sign-up asked for (`"app_password": true`): on the first read
+    /// that says `finished`, and never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "dsap_Zm9v…")]
+    app_password: Option<String>,
 }
 
 impl RegistrationView {
-    pub fn new(status: RegistrationStatus) -> RegistrationView {
-        RegistrationView { status }
+    pub fn new(read: StatusRead) -> RegistrationView {
+        RegistrationView {
+            status: read.status,
+            app_password: read.app_password,
+        }
     }
 }
 
