@@ -2,6 +2,7 @@
 //! [`Context`] holding only what the rules touch.
 
 mod argon2id;
+pub mod code;
 pub mod confirm;
 mod context;
 pub mod email;
@@ -19,7 +20,7 @@ pub mod token;
 #[cfg(test)]
 mod tests;
 
-pub use confirm::{Confirmed, confirm_email};
+pub use confirm::{Confirmed, Proof, confirm, confirm_email};
 pub use context::Context;
 pub use link::LinkFailed;
 pub use signup::{SignUpForm, SignedUp, sign_up};

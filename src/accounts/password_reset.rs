@@ -1,4 +1,4 @@
-//! Forgotten passwords: a mailed one-time link leads to a new password.
+//! Forgotten passwords: a mailed one-time link (or the code beside it) leads to a new password.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -10,6 +10,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::Context;
+use super::code;
 use super::email::Address;
 use super::link::LinkFailed;
 use super::password::check_password;
@@ -44,16 +45,32 @@ pub struct ResetRequestForm {
     pub captcha: CaptchaFields,
 }
 
-/// The new-password form: the link's token, and the password (unless two-step).
+/// The new-password form: the link's token (or the address and the mailed code), and the
+/// password (unless two-step).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPasswordForm {
-    /// The reset link's `confirm` value.
-    #[schema(required = true)]
+    /// The reset link's `confirm` value; or leave it out and send `email` and `code`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,
+    /// With `code`, instead of `token`: the address the reset was asked for.
+    #[schema(format = IdnEmail, example = "ada@example.com")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub email: String,
+    /// With `email`, instead of `token`: the code of the latest reset mail
+    /// (`doorstep.auth.code.length` digits).
+    #[schema(example = "042917")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub code: String,
     /// The new password (not in the two-step variant, where it came with the request).
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
+}
+
+impl NewPasswordForm {
+    /// Whether the form proves the reset by address and code rather than by the link.
+    pub fn uses_code(&self) -> bool {
+        self.token.is_empty() && !(self.email.is_empty() && self.code.is_empty())
+    }
 }
 
 /// A changed password, and where to send its owner next.
@@ -162,12 +179,28 @@ async fn store_request(
     .await?;
     let issued = token::issue(Purpose::PasswordReset, row.id, now, expires_at);
     issued.row.insert(txn).await?;
+    // For an address without an account too: the same work, and the code never resets anything.
+    let codes = &ctx.settings.codes;
+    let key = request.address.key();
+    let code = code::issue(
+        txn,
+        codes,
+        Purpose::PasswordReset,
+        &key,
+        row.id,
+        expires_at,
+        now,
+    )
+    .await?;
     let to = match &account {
         Some(account) => Recipient::new(&account.email, &account.first_name, &account.last_name),
         None => Recipient::new(&request.address.as_stored(), "", ""),
     };
     let link = ctx.links.password_reset(&issued.secret);
-    let letter = ctx.mail.composer.password_reset(&to, &link, now)?;
+    let letter = ctx
+        .mail
+        .composer
+        .password_reset(&to, &link, code.as_deref(), now)?;
     if account.is_some() {
         outbox::enqueue(txn, &letter, now).await?;
     }
@@ -198,6 +231,9 @@ pub async fn reset_password(
     if !ctx.settings.reset.enabled {
         return Err(Error::PasswordResetDisabled.into());
     }
+    if form.uses_code() {
+        return reset_with_code(ctx, form, now).await.map_err(Into::into);
+    }
     let lookup = token::inspect(&ctx.db, &form.token, Purpose::PasswordReset, now).await?;
     let (request, account) = usable_request(&ctx.db, lookup).await?;
     // A weak password must not use up the link: check and hash before redeeming.
@@ -216,6 +252,63 @@ pub async fn reset_password(
     else {
         return Err(Error::TokenInvalid.into()); // another request used it a moment ago
     };
+    apply_new_password(&txn, ctx, &account, password_hash, now).await?;
+    txn.commit().await?;
+    ctx.mail.wake();
+    metrics::RESETS.inc();
+    Ok(PasswordChanged {
+        email: account.email,
+        url_success: stored_url(request.url_success),
+    })
+}
+
+/// The code path: the try is counted first (see `code::check`); a right code for an address
+/// without an account (whose mail nobody got) is answered like a wrong one; a weak password
+/// gives the try back.
+async fn reset_with_code(
+    ctx: &Context,
+    form: NewPasswordForm,
+    now: DateTime<Utc>,
+) -> Result<PasswordChanged, Error> {
+    let codes = &ctx.settings.codes;
+    let address = code::typed_address(codes, &form.email, &form.code)?;
+    let matched = code::check(
+        &ctx.db,
+        codes,
+        Purpose::PasswordReset,
+        &address,
+        &form.code,
+        now,
+    )
+    .await?;
+    let request = password_reset::Entity::find_by_id(matched.subject_id)
+        .one(&ctx.db)
+        .await?
+        .filter(|request| request.expires_at > now);
+    let account = match request.as_ref().and_then(|request| request.account_id) {
+        Some(id) => account::Entity::find_by_id(id).one(&ctx.db).await?,
+        None => None,
+    };
+    let (Some(request), Some(account)) = (request, account) else {
+        return Err(matched.refuse(&ctx.db, codes, now).await);
+    };
+    let password_hash = match new_password_hash(ctx, &request, &account, form.password).await {
+        Ok(hash) => hash,
+        Err(error) => {
+            matched.give_back(&ctx.db).await?;
+            return Err(error);
+        }
+    };
+
+    let txn = ctx.db.begin().await?;
+    // The same turn-taking as the link path: the account row first.
+    account::Entity::find_by_id(account.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    if !code::consume(&txn, matched.id).await? {
+        return Err(Error::CodeInvalid { attempts_left: 0 }); // a racing request used it first
+    }
     apply_new_password(&txn, ctx, &account, password_hash, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
@@ -268,6 +361,7 @@ async fn apply_new_password(
     changed.update(txn).await?;
     end_all_sessions(txn, account.id).await?;
     withdraw_reset_links(txn, account.id).await?;
+    code::forget(txn, Purpose::PasswordReset, &account.email_key).await?;
     let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
     let letter = ctx.mail.composer.password_changed(&to, now)?;
     outbox::enqueue(txn, &letter, now).await?;

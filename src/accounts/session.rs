@@ -106,21 +106,34 @@ async fn open_session(
         limits::sign_in_failed(&ctx.db, client, &typed, now).await?;
         return Err(Error::InvalidCredentials);
     };
-    let secret = crate::random::url_token();
-    session::ActiveModel {
-        token_hash: Set(digest(&secret)),
-        account_id: Set(account.id),
-        created_at: Set(now),
-        expires_at: Set(now + ctx.settings.session_ttl),
-        ..Default::default()
-    }
-    .insert(&ctx.db)
-    .await?;
+    let (secret, _) = start_session(&ctx.db, account.id, ctx.settings.session_ttl, now).await?;
     Ok(NewSession {
         secret,
         account,
         url_success,
     })
+}
+
+/// Opens a session of `account_id` lasting `ttl`: returns its secret (for the cookie, or as a
+/// token) and when it ends. Only the secret's digest is stored.
+pub async fn start_session(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+    ttl: std::time::Duration,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), DbErr> {
+    let secret = crate::random::url_token();
+    let expires_at = now + ttl;
+    session::ActiveModel {
+        token_hash: Set(digest(&secret)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok((secret, expires_at))
 }
 
 /// The account a session cookie's secret belongs to, while the session lasts.

@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits, Settings,
-    Signup,
+    Captcha, Codes, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits,
+    Settings, Signup,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -34,6 +34,7 @@ impl Settings {
                 confirm_ttl: Duration::from_secs(24 * 60 * 60),
                 confirm_on_get: false,
                 names_required: true,
+                login_on_confirm: false,
             },
             reset: PasswordReset {
                 enabled: false,
@@ -42,6 +43,7 @@ impl Settings {
                 ttl: Duration::from_secs(60 * 60),
                 two_step: false,
             },
+            codes: Codes::default(),
             session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
             captcha: Captcha::default(),
             limits: RateLimits::default(),

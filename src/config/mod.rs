@@ -6,6 +6,7 @@
 //! `redirects`), and `defaults` holds what applies when a key is unset.
 
 mod auth;
+mod codes;
 mod cors;
 mod defaults;
 mod escapes;
@@ -21,6 +22,7 @@ mod tests;
 mod values;
 
 pub use auth::{PasswordReset, PasswordRules, Signup};
+pub use codes::Codes;
 pub use cors::Origin;
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
 pub use metrics::Metrics;
@@ -48,6 +50,8 @@ pub struct Settings {
     pub templates_dir: Option<PathBuf>,
     pub signup: Signup,
     pub reset: PasswordReset,
+    /// The one-time codes mailed beside links (`doorstep.auth.code.*`).
+    pub codes: Codes,
     /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
     pub session_ttl: Duration,
     pub captcha: Captcha,
@@ -148,6 +152,7 @@ impl Settings {
             templates_dir: source.parsed("templates.dir", directory)?,
             signup: auth::signup(&source, &defaults.signup)?,
             reset: auth::password_reset(&source, &defaults.reset)?,
+            codes: codes::codes(&source, &defaults.codes)?,
             session_ttl: source
                 .parsed("auth.session.ttl", Value::duration)?
                 .unwrap_or(defaults.session_ttl),
