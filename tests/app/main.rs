@@ -8,6 +8,7 @@ mod support;
 mod assets;
 mod binary;
 mod captcha;
+mod codes;
 mod config;
 mod cors;
 mod faults;
