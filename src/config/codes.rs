@@ -79,3 +79,71 @@ pub(super) fn codes(source: &Source, defaults: &Codes) -> Result<Codes, ConfigEr
         )?,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use super::super::Settings;
+
+    fn parse(text: &str) -> Result<Settings, String> {
+        Settings::parse("doorstep.properties", text, &|name| {
+            (name == "DOORSTEP_AUTH_CODE_TTL").then(|| "10m".to_owned())
+        })
+        .map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn defaults_and_values() {
+        let defaults = Settings::parse("f", "", &|_| None).unwrap();
+        let codes = defaults.codes;
+        assert!(codes.enabled);
+        assert_eq!((codes.length, codes.attempts), (6, 5));
+        assert_eq!(codes.ttl.as_secs(), 15 * 60);
+        assert_eq!(codes.daily_failures, 20);
+        assert!(!defaults.signup.login_on_confirm);
+
+        let set = parse(
+            "doorstep.auth.code=off\ndoorstep.auth.code.length=8\n\
+             doorstep.auth.code.attempts=3\ndoorstep.auth.code.daily-failures=50\n\
+             doorstep.auth.signup.login-on-confirm=on",
+        )
+        .unwrap();
+        assert!(!set.codes.enabled);
+        assert_eq!((set.codes.length, set.codes.attempts), (8, 3));
+        assert_eq!(set.codes.ttl.as_secs(), 600, "from the environment");
+        assert_eq!(set.codes.daily_failures, 50);
+        assert!(set.signup.login_on_confirm);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        for (text, message) in [
+            (
+                "doorstep.auth.code.length=3",
+                "doorstep.properties:1: doorstep.auth.code.length: must be between 4 and 12 digits",
+            ),
+            (
+                "doorstep.auth.code.length=13",
+                "doorstep.properties:1: doorstep.auth.code.length: must be between 4 and 12 digits",
+            ),
+            (
+                "doorstep.auth.code.attempts=0",
+                "doorstep.properties:1: doorstep.auth.code.attempts: must be between 1 and 100",
+            ),
+            (
+                "doorstep.auth.code.daily-failures=many",
+                "doorstep.properties:1: doorstep.auth.code.daily-failures: \"many\" is not a whole number",
+            ),
+            (
+                "doorstep.auth.code=maybe",
+                "doorstep.properties:1: doorstep.auth.code: \"maybe\" is not a switch (use on or off)",
+            ),
+            (
+                "doorstep.auth.signup.login-on-confirm=yes",
+                "doorstep.properties:1: doorstep.auth.signup.login-on-confirm: \"yes\" is not a switch (use on or off)",
+            ),
+        ] {
+            assert_eq!(parse(text).unwrap_err(), message);
+        }
+    }
+}
