@@ -193,7 +193,8 @@ impl<L: Label> Default for ByLabel<L> {
 /// Sign-ups accepted (the same reply, and the same count, whether or not the address already
 /// has an account).
 pub static SIGNUPS: Counter = Counter::new();
-/// Accounts created by a confirmation link (a second click on the same link is not counted).
+/// Accounts created by a confirmation link or code (a second click on the same link is not
+/// counted).
 pub static CONFIRMATIONS: Counter = Counter::new();
 /// Passwords changed through a reset link.
 pub static RESETS: Counter = Counter::new();
@@ -222,7 +223,7 @@ pub fn render_domain(out: &mut Exposition) {
         ),
         (
             "doorstep_confirmations_total",
-            "Accounts created by a confirmation link.",
+            "Accounts created by a confirmation link or code.",
             &CONFIRMATIONS,
         ),
         (
