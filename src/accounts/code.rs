@@ -47,8 +47,12 @@ impl Matched {
     pub async fn give_back(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
         let sql = "UPDATE codes SET attempts_used = attempts_used - 1 \
                    WHERE id = $1 AND attempts_used > 0";
-        db.execute_raw(statement(db, sql, vec![self.id.into()]))
-            .await?;
+        db.execute_raw(statement(
+            db.get_database_backend(),
+            sql,
+            vec![self.id.into()],
+        ))
+        .await?;
         Ok(())
     }
 }
@@ -261,7 +265,10 @@ async fn take_try(
         i64::from(attempts).into(),
         now.into(),
     ];
-    let Some(row) = db.query_one_raw(statement(db, sql, values)).await? else {
+    let Some(row) = db
+        .query_one_raw(statement(db.get_database_backend(), sql, values))
+        .await?
+    else {
         return Ok(None);
     };
     Ok(Some(Taken {
@@ -272,9 +279,8 @@ async fn take_try(
     }))
 }
 
-/// `sql` written with PostgreSQL's `$n` placeholders, for the connection's backend.
-fn statement(db: &DatabaseConnection, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
-    let backend = db.get_database_backend();
+/// `sql` written with PostgreSQL's `$n` placeholders, for `backend`.
+fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
     let sql = match backend {
         DbBackend::Postgres => sql.to_owned(),
         _ => (1..=values.len())
@@ -282,4 +288,20 @@ fn statement(db: &DatabaseConnection, sql: &str, values: Vec<sea_orm::Value>) ->
             .fold(sql.to_owned(), |sql, n| sql.replace(&format!("${n}"), "?")),
     };
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        let values = || (1..=11).map(sea_orm::Value::from).collect::<Vec<_>>();
+        let sql = "a = $1 AND b = $10 AND c = $11";
+        assert_eq!(statement(DbBackend::Postgres, sql, values()).sql, sql);
+        assert_eq!(
+            statement(DbBackend::Sqlite, sql, values()).sql,
+            "a = ? AND b = ? AND c = ?"
+        );
+    }
 }
