@@ -26,6 +26,10 @@ pub enum Error {
     RedirectNotAllowed(&'static str),
     #[error("This link is not valid. It may have been mistyped or replaced by a newer one.")]
     TokenInvalid,
+    /// A wrong one-time code, or one that no longer works (used up, expired, or the address's
+    /// wrong tries for the day are spent); the same for every address, pending or not.
+    #[error("This code is not right, or no longer works. Check the latest mail, or use its link.")]
+    CodeInvalid { attempts_left: u32 },
     #[error("The email address or the password is wrong.")]
     InvalidCredentials,
     #[error("Please sign in first.")]
@@ -86,6 +90,7 @@ impl Error {
             Error::CaptchaInvalid => "captcha_invalid",
             Error::RedirectNotAllowed(_) => "redirect_not_allowed",
             Error::TokenInvalid => "token_invalid",
+            Error::CodeInvalid { .. } => "code_invalid",
             Error::InvalidCredentials => "invalid_credentials",
             Error::Unauthenticated | Error::BearerRequired => "unauthenticated",
             Error::SessionRequired => "forbidden",
@@ -116,7 +121,8 @@ impl Error {
             | Error::RedirectNotAllowed(_)
             | Error::CaptchaRequired
             | Error::CaptchaInvalid
-            | Error::TokenInvalid => 400,
+            | Error::TokenInvalid
+            | Error::CodeInvalid { .. } => 400,
             Error::InvalidCredentials | Error::Unauthenticated | Error::BearerRequired => 401,
             Error::SessionRequired
             | Error::SignupDisabled
@@ -146,6 +152,14 @@ impl Error {
             Error::DomainNotAllowed => FieldErrors::from([("email", "domain_not_allowed")]),
             Error::UsernameTaken => FieldErrors::from([("username", "taken")]),
             _ => FieldErrors::new(),
+        }
+    }
+
+    /// How many more tries a one-time code takes, for `attempts_left`.
+    pub fn attempts_left(&self) -> Option<u32> {
+        match self {
+            Error::CodeInvalid { attempts_left } => Some(*attempts_left),
+            _ => None,
         }
     }
 

@@ -6,6 +6,26 @@ use serde::de::Error as _;
 /// What `text` says of a NUL character, so the body parser can name the reason.
 pub const NUL_REFUSED: &str = "a text field contains a NUL character";
 
+/// A yes/no field: JSON `true`/`false` (or `null`), or a form's `true`, `on`, `1` (and
+/// `false`, `off`, `0` or empty for no).
+pub fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    match Option::<Flag>::deserialize(deserializer)? {
+        None => Ok(false),
+        Some(Flag::Bool(flag)) => Ok(flag),
+        Some(Flag::Text(text)) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "on" | "1" => Ok(true),
+            "false" | "off" | "0" | "" => Ok(false),
+            _ => Err(D::Error::custom("not a yes/no value")),
+        },
+    }
+}
+
 /// A text field where JSON `null` means the same as leaving it out.
 ///
 /// NUL is refused here, before anything reaches the database: PostgreSQL rejects it in text,
@@ -16,26 +36,6 @@ pub fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String,
         return Err(D::Error::custom(NUL_REFUSED));
     }
     Ok(text)
-}
-
-/// A yes/no field: JSON `true`/`false` (or `null`), and in forms a checkbox's `on`, or `true`,
-/// `false`, `1`, `0`, empty. Anything else is refused, so a typo never silently means no.
-pub fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Sent {
-        Bool(bool),
-        Text(String),
-    }
-    match Option::<Sent>::deserialize(deserializer)? {
-        None => Ok(false),
-        Some(Sent::Bool(value)) => Ok(value),
-        Some(Sent::Text(text)) => match text.as_str() {
-            "on" | "true" | "1" => Ok(true),
-            "off" | "false" | "0" | "" => Ok(false),
-            _ => Err(D::Error::custom("not a yes/no value")),
-        },
-    }
 }
 
 #[cfg(test)]

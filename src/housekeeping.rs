@@ -14,7 +14,7 @@ use crate::{accounts, captcha, limits, mail};
 const EVERY: Duration = Duration::from_secs(3600);
 
 /// Deletes sign-ups, reset requests, tokens and sent mail a week after they expired or went,
-/// expired sessions, spent or expired captcha challenges and old rate-limit counters. Returns
+/// expired sessions and one-time codes, spent or expired captcha challenges and old rate-limit counters. Returns
 /// how many rows went.
 pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(accounts::sweep::forget_expired(db, now).await?

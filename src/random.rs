@@ -28,6 +28,21 @@ pub fn url_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes::<32>())
 }
 
+/// `count` decimal digits, each uniform: a one-time code for people to type.
+pub fn digits(count: usize) -> String {
+    let mut code = String::with_capacity(count);
+    while code.len() < count {
+        for byte in bytes::<16>() {
+            // 250 is the largest multiple of 10 below 256: the bytes above it would favour
+            // the digits 0 to 5.
+            if byte < 250 && code.len() < count {
+                code.push(char::from(b'0' + byte % 10));
+            }
+        }
+    }
+    code
+}
+
 /// The stored form of a secret (a token, a session, a salted captcha answer): hex SHA-256.
 ///
 /// Secrets are 32 random bytes, so a fast hash is enough: there is nothing to guess.
@@ -36,4 +51,22 @@ pub fn digest(secret: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_digits_of_the_length_asked_and_vary() {
+        let codes: Vec<String> = (0..50).map(|_| digits(6)).collect();
+        assert!(codes.iter().all(|code| code.len() == 6));
+        assert!(
+            codes
+                .iter()
+                .all(|code| code.bytes().all(|b| b.is_ascii_digit()))
+        );
+        assert!(codes.iter().any(|code| code != &codes[0]));
+        assert_eq!(digits(12).len(), 12);
+    }
 }

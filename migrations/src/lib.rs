@@ -9,6 +9,7 @@ mod m20261122_000003_captcha_challenges;
 mod m20261122_000004_rate_limits;
 mod m20261122_000005_outbox_claims;
 mod m20261204_000006_registrations;
+mod m20261204_000007_codes;
 mod m20261204_000008_app_passwords;
 mod m20261204_000009_usernames;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_rate_limits::Migration),
             Box::new(m20261122_000005_outbox_claims::Migration),
             Box::new(m20261204_000006_registrations::Migration),
+            Box::new(m20261204_000007_codes::Migration),
             Box::new(m20261204_000008_app_passwords::Migration),
             Box::new(m20261204_000009_usernames::Migration),
         ]

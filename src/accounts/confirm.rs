@@ -1,4 +1,5 @@
-//! Confirmation: the link proves the address, and only then does the account exist.
+//! Confirmation: the link (or the code mailed beside it) proves the address, and only then does
+//! the account exist.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -9,8 +10,11 @@ use sea_orm::{
 use url::Url;
 
 use super::Context;
+use super::code;
 use super::link::LinkFailed;
 use super::policy::stored_url;
+use super::registration;
+use super::session;
 use super::token::{self, Lookup, Purpose, Redeemed};
 use super::username::Username;
 use crate::config::{UsernameMode, Usernames};
@@ -18,61 +22,64 @@ use crate::entities::{account, pending_signup};
 use crate::error::Error;
 use crate::metrics;
 
+/// What proves the address: the mailed link's secret, or the address and the mailed code.
+#[derive(Debug, Clone, Copy)]
+pub enum Proof<'a> {
+    Link(&'a str),
+    Code { email: &'a str, code: &'a str },
+}
+
 /// A confirmed address, and where to send its owner next.
 #[derive(Debug)]
 pub struct Confirmed {
     pub email: String,
     pub first_name: String,
     pub url_success: Option<Url>,
+    /// The session opened for the client that started the sign-up, when it asked for one.
+    pub session: Option<NewSession>,
+}
+
+/// A session opened on confirmation: the secret (cookie or Bearer token) and when it ends.
+#[derive(Debug)]
+pub struct NewSession {
+    pub secret: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Confirms a sign-up by its link secret and creates the account.
 ///
-/// Redeeming is one atomic update, so of several racing confirmations one creates the account;
-/// the others, and any later click on the same link, see the same success. `username`, when
-/// given, replaces the one the sign-up asked for (after that one was taken).
-///
-/// Only a confirmation is committed: a refusal (a username taken meanwhile, a fault of ours)
-/// rolls back, so the sign-up stays pending and its link works again.
+/// `username`, when given, replaces the one the sign-up asked for (after that one was taken).
 pub async fn confirm_email(
     ctx: &Context,
     secret: &str,
     username: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Confirmed, LinkFailed> {
+    confirm(ctx, Proof::Link(secret), username, None, now).await
+}
+
+/// Confirms a sign-up by its link or its code and creates the account; with `sign_in_as` (the
+/// registration handle of a client that asked to be signed in), opens a session for it.
+///
+/// Only the client that started this very sign-up is signed in: the handle must name it. A
+/// guessed code or a forwarded link confirms the address and opens nothing. Redeeming is one
+/// atomic update, so of several racing confirmations one creates the account (and signs in);
+/// the others, and any later click on the same link, see the same success.
+pub async fn confirm(
+    ctx: &Context,
+    proof: Proof<'_>,
+    username: Option<&str>,
+    sign_in_as: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Confirmed, LinkFailed> {
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled.into());
     }
     let chosen = chosen_username(&ctx.settings.usernames, username)?;
-    let txn = ctx.db.begin().await?;
-    take_turn(&txn, secret, now).await?;
-    let redeemed = token::redeem(&txn, secret, Purpose::Signup, now).await?;
-    let first_use = matches!(redeemed, Redeemed::JustNow(_));
-    let outcome = match redeemed {
-        Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) => {
-                let usernames = &ctx.settings.usernames;
-                create_account(&txn, pending, usernames, chosen, now)
-                    .await
-                    .map_err(Into::into)
-            }
-            None => Err(Error::TokenInvalid.into()),
-        },
-        Redeemed::Earlier(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) if pending.account_id.is_some() => Ok(confirmed(pending)),
-            _ => Err(Error::TokenInvalid.into()),
-        },
-        Redeemed::Expired(token) => Err(LinkFailed {
-            error: Error::TokenExpired,
-            url_failure: pending(&txn, token.subject_id)
-                .await?
-                .and_then(|pending| stored_url(pending.url_failure)),
-        }),
-        Redeemed::Unknown => Err(Error::TokenInvalid.into()),
+    let (first_use, confirmed) = match proof {
+        Proof::Link(secret) => by_link(ctx, secret, chosen, sign_in_as, now).await?,
+        Proof::Code { email, code } => by_code(ctx, email, code, chosen, sign_in_as, now).await?,
     };
-    // On a refusal the transaction is dropped, which rolls it back.
-    let confirmed = outcome?;
-    txn.commit().await?;
     if first_use {
         metrics::CONFIRMATIONS.inc();
     }
@@ -95,6 +102,79 @@ fn chosen_username(
     }
 }
 
+/// Only a confirmation is committed: a refusal (a username taken meanwhile, a fault of ours)
+/// rolls back, so the sign-up stays pending and its link works again.
+async fn by_link(
+    ctx: &Context,
+    secret: &str,
+    chosen: Option<Username>,
+    sign_in_as: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(bool, Confirmed), LinkFailed> {
+    let txn = ctx.db.begin().await?;
+    take_turn(&txn, secret, now).await?;
+    let redeemed = token::redeem(&txn, secret, Purpose::Signup, now).await?;
+    let first_use = matches!(redeemed, Redeemed::JustNow(_));
+    let outcome = match redeemed {
+        Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
+            Some(pending) => create_account(&txn, ctx, pending, chosen, sign_in_as, now)
+                .await
+                .map_err(Into::into),
+            None => Err(Error::TokenInvalid.into()),
+        },
+        Redeemed::Earlier(token) => match pending(&txn, token.subject_id).await? {
+            Some(pending) if pending.account_id.is_some() => Ok(confirmed(pending, None)),
+            _ => Err(Error::TokenInvalid.into()),
+        },
+        Redeemed::Expired(token) => Err(LinkFailed {
+            error: Error::TokenExpired,
+            url_failure: pending(&txn, token.subject_id)
+                .await?
+                .and_then(|pending| stored_url(pending.url_failure)),
+        }),
+        Redeemed::Unknown => Err(Error::TokenInvalid.into()),
+    };
+    // On a refusal the transaction is dropped, which rolls it back.
+    let confirmed = outcome?;
+    txn.commit().await?;
+    Ok((first_use, confirmed))
+}
+
+/// The code path: the try is counted first (see `code::check`), then the sign-up it names is
+/// confirmed exactly as its link would, and its links show the same success afterwards.
+async fn by_code(
+    ctx: &Context,
+    email: &str,
+    typed: &str,
+    chosen: Option<Username>,
+    sign_in_as: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(bool, Confirmed), LinkFailed> {
+    let codes = &ctx.settings.codes;
+    let address = code::typed_address(codes, email, typed)?;
+    let matched = code::check(&ctx.db, codes, Purpose::Signup, &address, typed, now).await?;
+    let txn = ctx.db.begin().await?;
+    lock_address(&txn, &address.key()).await?;
+    let outcome = match pending(&txn, matched.subject_id).await? {
+        // A racing request with the same code confirmed it a moment ago: the same success.
+        Some(pending) if pending.account_id.is_some() => Some((false, confirmed(pending, None))),
+        Some(pending) if pending.expires_at > now && code::consume(&txn, matched.id).await? => {
+            token::use_all(&txn, Purpose::Signup, pending.id, now).await?;
+            // A refusal here (the username taken meanwhile) drops the transaction: the code
+            // and the links stay as they were.
+            let confirmed = create_account(&txn, ctx, pending, chosen, sign_in_as, now).await?;
+            Some((true, confirmed))
+        }
+        _ => None,
+    };
+    let Some(outcome) = outcome else {
+        drop(txn);
+        return Err(matched.refuse(&ctx.db, codes, now).await.into());
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
 /// Confirmations of one address take turns: every pending sign-up of the address is locked, in
 /// id order, before any row changes. Otherwise two sibling links confirmed at once deadlock on
 /// PostgreSQL (each holds its own token and waits for the other's, which it withdraws); now the
@@ -112,8 +192,13 @@ async fn take_turn(
     let Some(pending) = pending(txn, token.subject_id).await? else {
         return Ok(());
     };
+    lock_address(txn, &pending.email_key).await
+}
+
+/// Locks every pending sign-up of the address, in id order.
+async fn lock_address(txn: &DatabaseTransaction, email_key: &str) -> Result<(), DbErr> {
     pending_signup::Entity::find()
-        .filter(pending_signup::Column::EmailKey.eq(&pending.email_key))
+        .filter(pending_signup::Column::EmailKey.eq(email_key))
         .order_by_asc(pending_signup::Column::Id)
         .lock_exclusive()
         .all(txn)
@@ -128,18 +213,21 @@ async fn pending(
     pending_signup::Entity::find_by_id(id).one(conn).await
 }
 
-/// Creates the account from a pending sign-up and marks the sign-up done.
+/// Creates the account from a pending sign-up and marks the sign-up done; signs in the client
+/// whose registration handle names this sign-up, when one asked.
 ///
 /// The username is claimed here, by the unique index on `username_key`: of two confirmations
 /// that want one name, the second fails on the index (on PostgreSQL after waiting for the first
 /// to commit) and is told `username_taken`.
 async fn create_account(
     txn: &DatabaseTransaction,
+    ctx: &Context,
     pending: pending_signup::Model,
-    usernames: &Usernames,
     chosen: Option<Username>,
+    sign_in_as: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Confirmed, Error> {
+    let usernames = &ctx.settings.usernames;
     let username = match (chosen, &pending.username) {
         _ if !usernames.mode.is_on() => None,
         (Some(chosen), _) => Some(chosen),
@@ -190,10 +278,22 @@ async fn create_account(
         .ok_or_else(|| DbErr::RecordNotFound("account just created".into()))?;
 
     withdraw_siblings(txn, &pending).await?;
+    code::forget(txn, Purpose::Signup, &pending.email_key).await?;
+    let session = match sign_in_as {
+        Some(handle) if registration::names(txn, handle, pending.id).await? => {
+            let (secret, session) =
+                session::start(txn, account.id, ctx.settings.session_ttl, None, now).await?;
+            Some(NewSession {
+                secret,
+                expires_at: session.expires_at,
+            })
+        }
+        _ => None,
+    };
     let mut done = pending.into_active_model();
     done.account_id = Set(Some(account.id));
     done.password_hash = Set(String::new());
-    Ok(confirmed(done.update(txn).await?))
+    Ok(confirmed(done.update(txn).await?, session))
 }
 
 fn is_unique_violation(err: &DbErr) -> bool {
@@ -225,10 +325,11 @@ async fn withdraw_siblings(
     Ok(())
 }
 
-fn confirmed(pending: pending_signup::Model) -> Confirmed {
+fn confirmed(pending: pending_signup::Model, session: Option<NewSession>) -> Confirmed {
     Confirmed {
         email: pending.email,
         first_name: pending.first_name,
         url_success: stored_url(pending.url_success),
+        session,
     }
 }

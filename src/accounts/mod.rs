@@ -3,6 +3,7 @@
 
 pub mod app_password;
 mod argon2id;
+pub mod code;
 pub mod common_passwords;
 pub mod confirm;
 mod context;
@@ -23,7 +24,7 @@ pub mod username;
 #[cfg(test)]
 mod tests;
 
-pub use confirm::{Confirmed, confirm_email};
+pub use confirm::{Confirmed, Proof, confirm, confirm_email};
 pub use context::Context;
 pub use link::LinkFailed;
 pub use signup::{SignUpForm, SignedUp, sign_up};

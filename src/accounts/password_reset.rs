@@ -1,4 +1,4 @@
-//! Forgotten passwords: a mailed one-time link leads to a new password.
+//! Forgotten passwords: a mailed one-time link (or the code beside it) leads to a new password.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -9,14 +9,16 @@ use sea_orm::{
 use serde::Deserialize;
 use url::Url;
 
+mod by_code;
+
 use super::Context;
-use super::app_password;
 use super::email::Address;
 use super::link::LinkFailed;
 use super::password::check_password;
 use super::policy::{permitted_redirect, stored_url};
 use super::session::{end_all_sessions, find_account};
 use super::token::{self, Lookup, Purpose, Redeemed};
+use super::{app_password, code};
 use crate::captcha::CaptchaFields;
 use crate::config::Settings;
 use crate::entities::{account, password_reset};
@@ -45,16 +47,32 @@ pub struct ResetRequestForm {
     pub captcha: CaptchaFields,
 }
 
-/// The new-password form: the link's token, and the password (unless two-step).
+/// The new-password form: the link's token (or the address and the mailed code), and the
+/// password (unless two-step).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewPasswordForm {
-    /// The reset link's `confirm` value.
-    #[schema(required = true)]
+    /// The reset link's `confirm` value; or leave it out and send `email` and `code`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,
+    /// With `code`, instead of `token`: the address the reset was asked for.
+    #[schema(format = IdnEmail, example = "ada@example.com")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub email: String,
+    /// With `email`, instead of `token`: the code of the latest reset mail
+    /// (`doorstep.auth.code.length` digits).
+    #[schema(example = "042917")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub code: String,
     /// The new password (not in the two-step variant, where it came with the request).
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub password: String,
+}
+
+impl NewPasswordForm {
+    /// Whether the form proves the reset by address and code rather than by the link.
+    pub fn uses_code(&self) -> bool {
+        self.token.is_empty() && !(self.email.is_empty() && self.code.is_empty())
+    }
 }
 
 /// A changed password, and where to send its owner next.
@@ -163,12 +181,28 @@ async fn store_request(
     .await?;
     let issued = token::issue(Purpose::PasswordReset, row.id, now, expires_at);
     issued.row.insert(txn).await?;
+    // For an address without an account too: the same work, and the code never resets anything.
+    let codes = &ctx.settings.codes;
+    let key = request.address.key();
+    let code = code::issue(
+        txn,
+        codes,
+        Purpose::PasswordReset,
+        &key,
+        row.id,
+        expires_at,
+        now,
+    )
+    .await?;
     let to = match &account {
         Some(account) => Recipient::new(&account.email, &account.first_name, &account.last_name),
         None => Recipient::new(&request.address.as_stored(), "", ""),
     };
     let link = ctx.links.password_reset(&issued.secret);
-    let letter = ctx.mail.composer.password_reset(&to, &link, now)?;
+    let letter = ctx
+        .mail
+        .composer
+        .password_reset(&to, &link, code.as_deref(), now)?;
     if account.is_some() {
         outbox::enqueue(txn, &letter, now).await?;
     }
@@ -198,6 +232,11 @@ pub async fn reset_password(
 ) -> Result<PasswordChanged, LinkFailed> {
     if !ctx.settings.reset.enabled {
         return Err(Error::PasswordResetDisabled.into());
+    }
+    if form.uses_code() {
+        return by_code::reset_password(ctx, form, now)
+            .await
+            .map_err(Into::into);
     }
     let lookup = token::inspect(&ctx.db, &form.token, Purpose::PasswordReset, now).await?;
     let (request, account) = usable_request(&ctx.db, lookup).await?;
@@ -271,6 +310,7 @@ async fn apply_new_password(
     // Whoever had the password could have made app passwords with it.
     app_password::revoke_all(txn, account.id).await?;
     withdraw_reset_links(txn, account.id).await?;
+    code::forget(txn, Purpose::PasswordReset, &account.email_key).await?;
     let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
     let letter = ctx.mail.composer.password_changed(&to, now)?;
     outbox::enqueue(txn, &letter, now).await?;

@@ -78,6 +78,19 @@ pub async fn extend(
     Ok(())
 }
 
+/// Whether `handle` is the registration handle of the pending sign-up `pending`: what proves
+/// that a confirming client is the one that started the sign-up.
+pub async fn names(conn: &impl ConnectionTrait, handle: &str, pending: i64) -> Result<bool, DbErr> {
+    if !is_url_token(handle) {
+        return Ok(false);
+    }
+    let found = registration::Entity::find()
+        .filter(registration::Column::HandleDigest.eq(digest(handle)))
+        .one(conn)
+        .await?;
+    Ok(found.is_some_and(|found| found.pending_signup_id == Some(pending)))
+}
+
 /// The status of `handle`; an unknown or malformed one is `not_found`. The first read that says
 /// `finished` also hands out the app password the sign-up asked for (while
 /// `doorstep.auth.app-passwords` is on, which `app_passwords` says).

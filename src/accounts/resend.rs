@@ -8,6 +8,7 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::Context;
+use super::code;
 use super::email::Address;
 use super::registration;
 use super::signup::SignedUp;
@@ -26,7 +27,7 @@ pub struct ResendForm {
     pub email: String,
 }
 
-/// Mails a fresh link for the address's newest waiting sign-up.
+/// Mails a fresh link (and code) for the address's newest waiting sign-up.
 ///
 /// The reply is the same for every address, with or without a waiting sign-up or an account,
 /// and the limits are spent alike, so it tells a stranger nothing. Earlier links keep working
@@ -67,8 +68,22 @@ pub async fn resend_confirmation(
         pending.expires_at = Set(expires_at);
         let pending = pending.update(&txn).await?;
         registration::extend(&txn, pending.id, expires_at).await?;
+        // The earlier code goes: only the newest mail's code works (its links all do).
+        let code = code::issue(
+            &txn,
+            &ctx.settings.codes,
+            Purpose::Signup,
+            &key,
+            pending.id,
+            expires_at,
+            now,
+        )
+        .await?;
         let link = ctx.links.signup_confirmation(&issued.secret);
-        let letter = ctx.mail.composer.signup_confirmation(&to, &link, now)?;
+        let letter = ctx
+            .mail
+            .composer
+            .signup_confirmation(&to, &link, code.as_deref(), now)?;
         outbox::enqueue(&txn, &letter, now).await?;
     }
     txn.commit().await?;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::Context;
+use super::code;
 use super::email::Address;
 use super::password::check_password;
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
@@ -184,12 +185,24 @@ pub async fn sign_up(
         None => {
             let (id, secret) =
                 store_pending(&txn, &application, password_hash, expires_at, now).await?;
+            // Replaces the code of an earlier sign-up for the address; its link keeps working.
+            let code = code::issue(
+                &txn,
+                &ctx.settings.codes,
+                Purpose::Signup,
+                &key,
+                id,
+                expires_at,
+                now,
+            )
+            .await?;
             let to = Recipient::new(&email, &application.first_name, &application.last_name);
             let link = ctx.links.signup_confirmation(&secret);
-            (
-                ctx.mail.composer.signup_confirmation(&to, &link, now)?,
-                Some(id),
-            )
+            let letter = ctx
+                .mail
+                .composer
+                .signup_confirmation(&to, &link, code.as_deref(), now)?;
+            (letter, Some(id))
         }
     };
     outbox::enqueue(&txn, &letter, now).await?;

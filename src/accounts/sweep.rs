@@ -1,4 +1,4 @@
-//! Forgetting what can no longer be used: sign-ups, links, sessions and reset requests.
+//! Forgetting what can no longer be used: sign-ups, links, codes, sessions and reset requests.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -8,7 +8,8 @@ use crate::entities::{one_time_token, password_reset, pending_signup, registrati
 /// How long spent records are kept, so a late second click still shows its outcome.
 pub const GRACE: Duration = Duration::days(7);
 
-/// Deletes sign-ups, reset requests and tokens a week after they expired, and expired sessions.
+/// Deletes sign-ups, reset requests and tokens a week after they expired, and expired sessions
+/// and codes.
 pub async fn forget_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let cutoff = now - GRACE;
     let tokens = one_time_token::Entity::delete_many()
@@ -33,8 +34,11 @@ pub async fn forget_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Resu
         .filter(password_reset::Column::ExpiresAt.lt(cutoff))
         .exec(db)
         .await?;
+    // Codes live minutes and nothing is shown about them later: gone once expired.
+    let codes = super::code::sweep(db, now).await?;
     Ok([tokens, pending, registrations, sessions, resets]
         .iter()
         .map(|deleted| deleted.rows_affected)
-        .sum())
+        .sum::<u64>()
+        + codes)
 }

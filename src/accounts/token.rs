@@ -17,7 +17,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Purpose::Signup => "signup",
             Purpose::PasswordReset => "password_reset",
@@ -131,6 +131,24 @@ pub async fn redeem(
         Some(token) if token.used_at.is_some() => Redeemed::Earlier(token),
         Some(token) => Redeemed::Expired(token),
     })
+}
+
+/// Marks every unused token of `purpose` for this subject used: its flow finished another way
+/// (a code), so a later click on its link shows the same outcome as a second click.
+pub async fn use_all(
+    conn: &impl ConnectionTrait,
+    purpose: Purpose,
+    subject_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    Tokens::update_many()
+        .col_expr(Column::UsedAt, Expr::value(now))
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .filter(Column::SubjectId.eq(subject_id))
+        .filter(Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Withdraws every unused token of `purpose` for these subjects (a newer one replaces them).

@@ -25,6 +25,9 @@ pub struct Signup {
     pub confirm_on_get: bool,
     /// `doorstep.auth.signup.names`: whether `firstname` and `lastname` must be given.
     pub names_required: bool,
+    /// `doorstep.auth.signup.login-on-confirm`: the client that started a sign-up is signed in
+    /// when it confirms, as if it had asked with `login`.
+    pub login_on_confirm: bool,
 }
 
 /// Password reset settings (`doorstep.auth.password-reset.*`).
@@ -75,6 +78,7 @@ pub(super) fn signup(source: &Source, defaults: &Signup) -> Result<Signup, Confi
                 }
             })?
             .unwrap_or(defaults.names_required),
+        login_on_confirm: switch("auth.signup.login-on-confirm", defaults.login_on_confirm)?,
     })
 }
 

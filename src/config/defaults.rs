@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits, Settings,
-    Signup, Usernames,
+    Captcha, Codes, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits,
+    Settings, Signup, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -34,6 +34,7 @@ impl Settings {
                 confirm_ttl: Duration::from_secs(24 * 60 * 60),
                 confirm_on_get: false,
                 names_required: true,
+                login_on_confirm: false,
             },
             reset: PasswordReset {
                 enabled: false,
@@ -43,6 +44,7 @@ impl Settings {
                 two_step: false,
             },
             usernames: Usernames::default(),
+            codes: Codes::default(),
             session_ttl: Duration::from_secs(14 * 24 * 60 * 60),
             app_passwords: true,
             captcha: Captcha::default(),

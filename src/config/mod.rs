@@ -6,6 +6,7 @@
 //! `redirects`), and `defaults` holds what applies when a key is unset.
 
 mod auth;
+mod codes;
 mod cors;
 mod defaults;
 mod escapes;
@@ -22,6 +23,7 @@ mod usernames;
 mod values;
 
 pub use auth::{PasswordReset, PasswordRules, Signup};
+pub use codes::Codes;
 pub use cors::Origin;
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
 pub use metrics::Metrics;
@@ -52,6 +54,8 @@ pub struct Settings {
     pub reset: PasswordReset,
     /// Whether sign-up takes a username, and which names are reserved (`doorstep.auth.username`).
     pub usernames: Usernames,
+    /// The one-time codes mailed beside links (`doorstep.auth.code.*`).
+    pub codes: Codes,
     /// How long a sign-in lasts (`doorstep.auth.session.ttl`).
     pub session_ttl: Duration,
     /// Whether accounts may hold app passwords (`doorstep.auth.app-passwords`).
@@ -158,6 +162,7 @@ impl Settings {
             signup: auth::signup(&source, &defaults.signup)?,
             reset: auth::password_reset(&source, &defaults.reset)?,
             usernames: usernames::usernames(&source, &defaults.usernames)?,
+            codes: codes::codes(&source, &defaults.codes)?,
             session_ttl: source
                 .parsed("auth.session.ttl", Value::duration)?
                 .unwrap_or(defaults.session_ttl),

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod app_password;
 pub mod captcha_challenge;
+pub mod code;
 pub mod one_time_token;
 pub mod outbox;
 pub mod password_reset;

@@ -253,6 +253,45 @@ fn sign_in_keys(client: &ClientAddress, email_key: &str) -> (String, String) {
     )
 }
 
+/// A day, the window of wrong one-time codes per address.
+const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Whether the address typed may still try a code today: `false` once `daily_failures`
+/// wrong codes were counted for it (whether or not anything is pending there).
+pub async fn may_try_code(
+    db: &DatabaseConnection,
+    email_key: &str,
+    daily_failures: u32,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let rate = Rate {
+        count: daily_failures,
+        period: DAY,
+    };
+    match check(db, &format!("code:{email_key}"), rate, now).await {
+        Ok(()) => Ok(true),
+        Err(Error::RateLimited { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// Records a wrong code for the address typed; no new code mailed resets the count.
+pub async fn code_failed(
+    db: &DatabaseConnection,
+    email_key: &str,
+    daily_failures: u32,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    let rate = Rate {
+        count: daily_failures,
+        period: DAY,
+    };
+    match hit(db, &format!("code:{email_key}"), rate, now).await {
+        Err(Error::RateLimited { .. }) | Ok(()) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
+
 /// Deletes counters whose window ended long ago.
 pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, sea_orm::DbErr> {
     // The longest configurable period is 7 days.

@@ -36,6 +36,8 @@ struct Values<'a> {
     first_name: &'a str,
     email: &'a str,
     link: &'a str,
+    /// The one-time code beside the link; empty when codes are off.
+    code: &'a str,
     reset_page: &'a str,
     year: i32,
     domain: &'a str,
@@ -64,24 +66,28 @@ impl Composer {
         }
     }
 
-    /// The mail whose link confirms a sign-up.
+    /// The mail whose link (or code) confirms a sign-up.
     pub fn signup_confirmation(
         &self,
         to: &Recipient,
         link: &str,
+        code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Letter, Error> {
-        self.render_link_mail("signup_confirmation", &self.signup, to, link, now)
+        let values = self.values(to, link, code.unwrap_or_default(), now);
+        self.render_link_mail("signup_confirmation", &self.signup, to, &values)
     }
 
-    /// The mail whose link leads to choosing a new password.
+    /// The mail whose link (or code) leads to choosing a new password.
     pub fn password_reset(
         &self,
         to: &Recipient,
         link: &str,
+        code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Letter, Error> {
-        let mut letter = self.render_link_mail("password_reset", &self.reset, to, link, now)?;
+        let values = self.values(to, link, code.unwrap_or_default(), now);
+        let mut letter = self.render_link_mail("password_reset", &self.reset, to, &values)?;
         // Reset mail goes to the account's owner only, never to the sign-up BCC list.
         letter.bcc.clear();
         Ok(letter)
@@ -89,7 +95,7 @@ impl Composer {
 
     /// The notice that an account's password was just changed.
     pub fn password_changed(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
-        let mut letter = self.render("password_changed", to, &self.values(to, "", now))?;
+        let mut letter = self.render("password_changed", to, &self.values(to, "", "", now))?;
         letter.bcc.clear();
         Ok(letter)
     }
@@ -99,32 +105,37 @@ impl Composer {
         message: &'static str,
         overrides: &Overrides,
         to: &Recipient,
-        link: &str,
-        now: DateTime<Utc>,
+        values: &Values,
     ) -> Result<Letter, Error> {
-        let values = self.values(to, link, now);
-        let mut letter = self.render(message, to, &values)?;
+        let mut letter = self.render(message, to, values)?;
         if let Some(subject) = &overrides.subject {
             letter.subject = subject.clone();
         }
         if let Some(template) = &overrides.template {
-            letter.html = fill_placeholders(template, &values);
+            letter.html = fill_placeholders(template, values);
         }
-        letter.action_url = Some(link.to_owned());
+        letter.action_url = Some(values.link.to_owned());
         Ok(letter)
     }
 
     /// The mail an address's owner gets when someone signs up with it again.
     pub fn already_registered(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
-        self.render("already_registered", to, &self.values(to, "", now))
+        self.render("already_registered", to, &self.values(to, "", "", now))
     }
 
-    fn values<'a>(&'a self, to: &'a Recipient, link: &'a str, now: DateTime<Utc>) -> Values<'a> {
+    fn values<'a>(
+        &'a self,
+        to: &'a Recipient,
+        link: &'a str,
+        code: &'a str,
+        now: DateTime<Utc>,
+    ) -> Values<'a> {
         Values {
             name: &to.name,
             first_name: &to.first_name,
             email: &to.email,
             link,
+            code,
             reset_page: &self.reset_page,
             year: now.year(),
             domain: &self.from_domain,
@@ -166,6 +177,7 @@ fn fill_placeholders(template: &str, values: &Values) -> String {
     let year = values.year.to_string();
     let placeholders = [
         ("__CONFIRMATION_LINK__", values.link),
+        ("__CODE__", values.code),
         ("__NAME__", values.name),
         ("__EMAIL__", values.email),
         ("__YEAR__", year.as_str()),
@@ -204,18 +216,19 @@ mod tests {
             first_name: "x",
             email: "a@example.com",
             link: "https://d.example/c?confirm=abc&x=1",
+            code: "042917",
             reset_page: "",
             year: 2026,
             domain: "d.example",
         };
         let html = fill_placeholders(
-            "Hi __NAME__, go to __CONFIRMATION_LINK__ (__EMAIL__) © __YEAR__ __DOMAIN__ __OTHER__",
+            "Hi __NAME__, go to __CONFIRMATION_LINK__ or type __CODE__ (__EMAIL__) © __YEAR__ __DOMAIN__ __OTHER__",
             &values,
         );
         assert_eq!(
             html,
             "Hi &lt;b&gt;$1 \\ __EMAIL__&lt;&#x2F;b&gt;, go to \
-             https:&#x2F;&#x2F;d.example&#x2F;c?confirm=abc&amp;x=1 (a@example.com) © 2026 d.example __OTHER__"
+             https:&#x2F;&#x2F;d.example&#x2F;c?confirm=abc&amp;x=1 or type 042917 (a@example.com) © 2026 d.example __OTHER__"
         );
     }
 }

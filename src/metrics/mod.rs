@@ -131,6 +131,17 @@ label_values! {
     }
 }
 
+label_values! {
+    /// What became of a one-time code typed in.
+    CodeOutcome {
+        /// It finished its flow (a confirmation or a new password).
+        Accepted = "accepted",
+        /// Wrong, used up, expired, over the address's daily failures, or for an address with
+        /// nothing pending: one outcome, as the reply is one.
+        Refused = "refused",
+    }
+}
+
 /// A number that only goes up.
 pub struct Counter(AtomicU64);
 
@@ -186,7 +197,8 @@ impl<L: Label> Default for ByLabel<L> {
 /// Sign-ups accepted (the same reply, and the same count, whether or not the address already
 /// has an account).
 pub static SIGNUPS: Counter = Counter::new();
-/// Accounts created by a confirmation link (a second click on the same link is not counted).
+/// Accounts created by a confirmation link or code (a second click on the same link is not
+/// counted).
 pub static CONFIRMATIONS: Counter = Counter::new();
 /// Passwords changed through a reset link.
 pub static RESETS: Counter = Counter::new();
@@ -198,6 +210,7 @@ pub static BUSY_REFUSALS: Counter = Counter::new();
 pub static CAPTCHA_CHECKS: [ByLabel<CaptchaOutcome>; MAX_VALUES] =
     [const { ByLabel::new() }; MAX_VALUES];
 pub static RATE_LIMITED: ByLabel<Limit> = ByLabel::new();
+pub static CODES: ByLabel<CodeOutcome> = ByLabel::new();
 
 /// Counts one captcha check.
 pub fn captcha_checked(kind: CaptchaKind, outcome: CaptchaOutcome) {
@@ -214,7 +227,7 @@ pub fn render_domain(out: &mut Exposition) {
         ),
         (
             "doorstep_confirmations_total",
-            "Accounts created by a confirmation link.",
+            "Accounts created by a confirmation link or code.",
             &CONFIRMATIONS,
         ),
         (
@@ -263,6 +276,13 @@ pub fn render_domain(out: &mut Exposition) {
         "limit",
         &RATE_LIMITED,
     );
+    by_label(
+        out,
+        "doorstep_codes_total",
+        "One-time codes typed in, by outcome.",
+        "outcome",
+        &CODES,
+    );
 }
 
 fn by_label<L: Label>(
@@ -309,6 +329,7 @@ mod tests {
             "doorstep_busy_refusals_total",
             "doorstep_captcha_checks_total",
             "doorstep_rate_limited_total",
+            "doorstep_codes_total",
         ] {
             assert!(text.contains(&format!("# HELP {name} ")), "{name}");
             assert!(text.contains(&format!("# TYPE {name} counter\n")), "{name}");

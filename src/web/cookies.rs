@@ -1,4 +1,5 @@
-//! doorstep's two cookies: the CSRF token of forms and the session.
+//! doorstep's cookies: the CSRF token of forms, the session, and the handle of the sign-up a
+//! browser started.
 
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::request::Request;
@@ -11,6 +12,7 @@ use crate::error::Error;
 enum Named {
     Csrf,
     Session,
+    Signup,
 }
 
 /// A cookie's name. Over https it carries the `__Host-` prefix: browsers then accept it only
@@ -22,6 +24,8 @@ fn cookie_name(app: Option<&Doorstep>, which: Named) -> &'static str {
         (Named::Csrf, true) => "__Host-doorstep_csrf",
         (Named::Session, false) => "doorstep_session",
         (Named::Session, true) => "__Host-doorstep_session",
+        (Named::Signup, false) => "doorstep_signup",
+        (Named::Signup, true) => "__Host-doorstep_signup",
     }
 }
 
@@ -93,4 +97,34 @@ pub fn start_session(jar: &CookieJar<'_>, app: &Doorstep, secret: String) {
 /// Takes the session cookie away.
 pub fn end_session(jar: &CookieJar<'_>, app: &Doorstep) {
     jar.remove_private(Cookie::build(cookie_name(Some(app), Named::Session)).path("/"));
+}
+
+/// Remembers the registration handle of the sign-up this browser just started, for as long as
+/// its link works: confirming from this browser may then sign it in
+/// (`doorstep.auth.signup.login-on-confirm`), and from no other. Private, `HttpOnly`,
+/// `SameSite=Lax`, like the session.
+pub fn remember_signup(jar: &CookieJar<'_>, app: &Doorstep, handle: String) {
+    let max_age = rocket::time::Duration::seconds(
+        i64::try_from(app.settings().signup.confirm_ttl.as_secs()).unwrap_or(i64::MAX),
+    );
+    jar.add_private(
+        Cookie::build((cookie_name(Some(app), Named::Signup), handle))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(is_https(Some(app)))
+            .path("/")
+            .max_age(max_age)
+            .expires(rocket::time::OffsetDateTime::now_utc() + max_age),
+    );
+}
+
+/// The registration handle this browser's sign-up cookie holds, if any.
+pub fn signup_handle(jar: &CookieJar<'_>, app: &Doorstep) -> Option<String> {
+    jar.get_private(cookie_name(Some(app), Named::Signup))
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// Takes the sign-up cookie away once its sign-up is confirmed.
+pub fn forget_signup(jar: &CookieJar<'_>, app: &Doorstep) {
+    jar.remove_private(Cookie::build(cookie_name(Some(app), Named::Signup)).path("/"));
 }

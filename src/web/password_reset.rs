@@ -77,10 +77,11 @@ pub async fn request(
     password_reset::request_reset(&app.accounts, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::refill(error, page))?;
-    Ok(Reply::show(ResetRequested::new(email)))
+    Ok(Reply::show(ResetRequested::new(app.settings(), email)))
 }
 
-/// Sets the new password chosen on the link's page.
+/// Sets the new password chosen on the link's page, or on the "check your mail" page with the
+/// mailed code.
 #[utoipa::path(
     tag = "password reset",
     request_body(content((NewPasswordForm = "application/json"),
@@ -90,7 +91,8 @@ pub async fn request(
             content((PasswordChanged = "application/json"), (String = "text/html"))),
         (status = 303, description = "Browsers: on to the request's `urlsuccess`, or \
             `urlfailure?error=<code>`"),
-        (status = 400, description = "`invalid_request`, `weak_password`, `token_invalid`",
+        (status = 400, description = "`invalid_request`, `weak_password`, `token_invalid`; \
+            `code_invalid` with `attempts_left` (the same for every address)",
             body = ErrorBody),
         (status = 403, description = "`password_reset_disabled`", body = ErrorBody),
         (status = 410, description = "`token_expired`", body = ErrorBody),
@@ -102,11 +104,15 @@ pub async fn confirm(
     _open: PasswordResetOpen,
     input: Input<NewPasswordForm>,
 ) -> Result<Reply, Failed> {
-    let page = ChoosePassword::new(app.settings(), input.0.token.clone());
-    let changed = password_reset::reset_password(&app.accounts, input.0, app.clock.now())
+    let form = input.0;
+    let by_code = form.uses_code();
+    let page = ChoosePassword::new(app.settings(), form.token.clone());
+    let sent_page = ResetRequested::new(app.settings(), form.email.clone());
+    let changed = password_reset::reset_password(&app.accounts, form, app.clock.now())
         .await
         .map_err(|failed| match failed.url_failure {
             Some(_) => Failed::link(failed),
+            None if by_code => Failed::refill(failed.error, sent_page),
             None => Failed::refill(failed.error, page),
         })?;
     Ok(Reply::show(PasswordChanged::new(changed)))

@@ -1,10 +1,12 @@
 //! Sign-up, confirmation and the domain whitelist, for browsers and front-ends alike.
 
+use rocket::http::CookieJar;
 use rocket::serde::json::Json;
 use rocket::{State, get, post};
 use serde::Deserialize;
 
 use super::Doorstep;
+use super::cookies::{forget_signup, remember_signup, signup_handle, start_session};
 use super::guards::{LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::SignUpPageOrAccount;
@@ -15,7 +17,7 @@ use super::views::{
 use crate::accounts::registration;
 use crate::accounts::resend::{ResendForm, resend_confirmation};
 use crate::accounts::username::availability;
-use crate::accounts::{self, SignUpForm};
+use crate::accounts::{self, Proof, SignUpForm};
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 
@@ -47,12 +49,13 @@ use crate::limits::{self, ClientAddress};
 #[get("/auth/signup")]
 pub async fn form(
     app: &State<Doorstep>,
+    jar: &CookieJar<'_>,
     _open: SignupOpen,
     opening: OpeningConfirms,
     link: LinkToken,
 ) -> Result<Reply, Failed> {
     match link.0 {
-        Some(token) if opening.0 => confirm_email(app, &token, None).await,
+        Some(token) if opening.0 => confirm_email(app, jar, ConfirmForm::link(token)).await,
         Some(token) => Ok(Reply::show(ConfirmPage::new(token))),
         None => Ok(Reply::show(SignUpPage::new(
             app.settings(),
@@ -62,6 +65,9 @@ pub async fn form(
 }
 
 /// Starts a sign-up; the reply is the same whether or not the address has an account.
+///
+/// Browsers also get the `doorstep_signup` cookie holding the sign-up's handle: confirming
+/// from this browser may sign it in, and from no other.
 #[utoipa::path(
     tag = "sign-up",
     request_body(description = "Forms also send `csrf_token` (from the page) with the \
@@ -71,7 +77,10 @@ pub async fn form(
     responses(
         (status = 200, description = "The confirmation mail is on its way (said whether or not \
             the address has an account)",
-            content((ConfirmationSent = "application/json"), (String = "text/html"))),
+            content((ConfirmationSent = "application/json"), (String = "text/html")),
+            headers(("Set-Cookie" = String, description = "`doorstep_signup` \
+                (`__Host-doorstep_signup` over https): the sign-up's handle, for signing in \
+                on confirmation"))),
         (status = 400, description = "`invalid_request`, `weak_password`, `captcha_required`, \
             `captcha_invalid`, `redirect_not_allowed`", body = ErrorBody),
         (status = 403, description = "`signup_disabled`, `domain_not_allowed`", body = ErrorBody),
@@ -81,6 +90,7 @@ pub async fn form(
 #[post("/auth/signup", data = "<input>")]
 pub async fn sign_up(
     app: &State<Doorstep>,
+    jar: &CookieJar<'_>,
     _open: SignupOpen,
     client: ClientAddress,
     input: Input<SignUpForm>,
@@ -90,13 +100,19 @@ pub async fn sign_up(
     let signed_up = accounts::sign_up(&app.accounts, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::refill(error, page))?;
-    Ok(Reply::show(ConfirmationSent::new(signed_up)))
+    if let Some(handle) = &signed_up.registration {
+        remember_signup(jar, app, handle.clone());
+    }
+    Ok(Reply::show(ConfirmationSent::new(
+        app.settings(),
+        signed_up,
+    )))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// A confirmation: the link's `token`, or the address and the mailed code.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ConfirmForm {
-    /// The confirmation link's `confirm` value.
-    #[schema(required = true)]
+    /// The confirmation link's `confirm` value; or leave it out and send `email` and `code`.
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub token: String,
     /// Another username, when the one the sign-up asked for was taken meanwhile (409
@@ -104,20 +120,65 @@ pub struct ConfirmForm {
     #[schema(example = "ada.lovelace")]
     #[serde(default, deserialize_with = "crate::fields::text")]
     pub username: String,
+    /// With `code`, instead of `token`: the address signed up with.
+    #[schema(format = IdnEmail, example = "ada@example.com")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub email: String,
+    /// With `email`, instead of `token`: the code of the latest confirmation mail
+    /// (`doorstep.auth.code.length` digits).
+    #[schema(example = "042917")]
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub code: String,
+    /// Sign in once confirmed (always so with `doorstep.auth.signup.login-on-confirm`): only
+    /// for the client that started the sign-up, which sends its `registration` (browsers hold
+    /// it in the `doorstep_signup` cookie). Otherwise the account is confirmed and nobody is
+    /// signed in.
+    #[serde(default, deserialize_with = "crate::fields::flag")]
+    pub login: bool,
+    /// The `registration` of the sign-up's reply, with `login`.
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub registration: String,
 }
 
-/// The confirm button's target.
+impl ConfirmForm {
+    fn link(token: String) -> ConfirmForm {
+        ConfirmForm {
+            token,
+            ..ConfirmForm::default()
+        }
+    }
+
+    fn proof(&self) -> Proof<'_> {
+        if self.token.is_empty() && !(self.email.is_empty() && self.code.is_empty()) {
+            Proof::Code {
+                email: &self.email,
+                code: &self.code,
+            }
+        } else {
+            Proof::Link(&self.token)
+        }
+    }
+}
+
+/// Confirms by the link's token (the confirm button's target) or by address and code.
 #[utoipa::path(
     tag = "sign-up",
-    request_body(content((ConfirmForm = "application/json"),
+    request_body(description = "Forms also send `csrf_token` with the `doorstep_csrf` cookie \
+        (the confirm page and the code form carry it).",
+        content((ConfirmForm = "application/json"),
         (ConfirmForm = "application/x-www-form-urlencoded"))),
     responses(
-        (status = 200, description = "The account exists (also for a link used before)",
-            content((AccountCreated = "application/json"), (String = "text/html"))),
+        (status = 200, description = "The account exists (also for a link used before); with \
+            `token` and `expires_at` when the client that started the sign-up is signed in",
+            content((AccountCreated = "application/json"), (String = "text/html")),
+            headers(("Set-Cookie" = String, description = "When signed in: `doorstep_session` \
+                (`__Host-doorstep_session` over https)"))),
         (status = 303, description = "Browsers: on to the sign-up's `urlsuccess`, or \
             `urlfailure?error=<code>`"),
-        (status = 400, description = "`token_invalid`; `invalid_request` for a malformed or \
-            reserved `username`", body = ErrorBody),
+        (status = 400, description = "`token_invalid`; `code_invalid` with `attempts_left`; \
+            `invalid_request` (`email` or `code` missing or malformed, or `code` \
+            `not_offered` when codes are off; a malformed or reserved `username`)",
+            body = ErrorBody),
         (status = 403, description = "`signup_disabled`", body = ErrorBody),
         (status = 409, description = "`username_taken`: another account took the username \
             first; the sign-up stays pending and its link works again (send another \
@@ -128,11 +189,11 @@ pub struct ConfirmForm {
 #[post("/auth/signup/confirm", data = "<input>")]
 pub async fn confirm(
     app: &State<Doorstep>,
+    jar: &CookieJar<'_>,
     _open: SignupOpen,
     input: Input<ConfirmForm>,
 ) -> Result<Reply, Failed> {
-    let form = input.0;
-    confirm_email(app, &form.token, Some(&form.username)).await
+    confirm_email(app, jar, input.0).await
 }
 
 /// Mails the confirmation again, with a fresh link, when the address has a sign-up waiting;
@@ -159,7 +220,7 @@ pub async fn resend(
     input: Input<ResendForm>,
 ) -> Result<Reply, Failed> {
     let resent = resend_confirmation(&app.accounts, input.0, &client, app.clock.now()).await?;
-    Ok(Reply::show(ConfirmationSent::new(resent)))
+    Ok(Reply::show(ConfirmationSent::new(app.settings(), resent)))
 }
 
 /// How the sign-up behind a registration handle stands, for the client that started it.
@@ -247,23 +308,45 @@ pub fn whitelist(app: &State<Doorstep>, _open: SignupOpen) -> Result<Json<Vec<St
 
 /// Creates the account, then on to the caller's `urlsuccess` or the success page.
 ///
+/// Signs in only the client that started the sign-up, when it asked to be (`login`, or
+/// login-on-confirm): its handle comes in the body or in the browser's sign-up cookie.
+///
 /// A username that was taken meanwhile (or one chosen now that will not do) leaves the link
 /// usable, so browsers see the confirm page again with a username field instead of being sent
 /// away: they can pick another there.
 async fn confirm_email(
     app: &Doorstep,
-    token: &str,
-    username: Option<&str>,
+    jar: &CookieJar<'_>,
+    form: ConfirmForm,
 ) -> Result<Reply, Failed> {
-    let confirmed = accounts::confirm_email(&app.accounts, token, username, app.clock.now())
-        .await
-        .map_err(|failed| {
-            if failed.error.fields().contains_key("username") {
-                let page = ConfirmPage::new(token.to_owned()).choosing_username(username);
-                Failed::refill(failed.error, page)
-            } else {
-                Failed::link(failed)
-            }
-        })?;
+    let login = form.login || app.settings().signup.login_on_confirm;
+    let handle = match form.registration.as_str() {
+        "" => signup_handle(jar, app),
+        sent => Some(sent.to_owned()),
+    };
+    let proof = form.proof();
+    let username = Some(form.username.as_str());
+    let confirmed = accounts::confirm(
+        &app.accounts,
+        proof,
+        username,
+        handle.filter(|_| login).as_deref(),
+        app.clock.now(),
+    )
+    .await
+    .map_err(|failed| match proof {
+        Proof::Link(token) if failed.error.fields().contains_key("username") => {
+            let page = ConfirmPage::new(token.to_owned()).choosing_username(username);
+            Failed::refill(failed.error, page)
+        }
+        Proof::Link(_) => Failed::link(failed),
+        Proof::Code { email, .. } => {
+            Failed::refill(failed.error, ConfirmationSent::again(app.settings(), email))
+        }
+    })?;
+    if let Some(session) = &confirmed.session {
+        start_session(jar, app, session.secret.clone());
+        forget_signup(jar, app);
+    }
     Ok(Reply::show(AccountCreated::new(confirmed)))
 }

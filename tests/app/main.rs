@@ -9,6 +9,7 @@ mod app_passwords;
 mod assets;
 mod binary;
 mod captcha;
+mod codes;
 mod config;
 mod cors;
 mod faults;

@@ -29,13 +29,15 @@ pub struct Discovery {
     #[serde(skip_serializing_if = "Option::is_none")]
     whitelist: Option<Vec<String>>,
     captcha: CaptchaOffer,
+    /// One-time codes beside the links of confirmation and reset mails.
+    codes: CodeOffer,
     /// Origins whose pages may call this API with credentials (`doorstep.cors.origins`).
     cors_origins: Vec<String>,
     /// Whether accounts may hold app passwords (`doorstep.auth.app-passwords`), and a sign-up
     /// may ask for one with `"app_password": true`.
     app_passwords: bool,
     links: DiscoveryLinks,
-    // Confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
+    // Approval and the seed APIs (DESIGN.md sections 9 and 10)
     // add their members here as they are built.
 }
 
@@ -50,6 +52,18 @@ struct SignupOffer {
     fields: Vec<FieldOffer>,
     /// Whether a plain GET of the mailed link confirms (`doorstep.auth.signup.confirm.on-get`).
     confirm_on_get: bool,
+    /// Whether confirming signs in the client that started the sign-up without asking
+    /// (`doorstep.auth.signup.login-on-confirm`); otherwise it sends `login: true`.
+    login_on_confirm: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+struct CodeOffer {
+    /// Whether mails carry a code and the confirm routes take `email` + `code`.
+    enabled: bool,
+    /// Digits in a code.
+    #[schema(example = 6)]
+    length: usize,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -115,6 +129,7 @@ impl Discovery {
                     .map(|&(name, required)| FieldOffer { name, required })
                     .collect(),
                 confirm_on_get: signup.confirm_on_get,
+                login_on_confirm: signup.login_on_confirm,
             },
             password_reset: ResetOffer {
                 enabled: settings.reset.enabled,
@@ -133,6 +148,10 @@ impl Discovery {
                     provider: remote.provider.name(),
                     site_key: remote.public_key.clone(),
                 }),
+            },
+            codes: CodeOffer {
+                enabled: settings.codes.enabled,
+                length: settings.codes.length,
             },
             cors_origins: settings
                 .cors_origins

@@ -9,7 +9,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use crate::error::Error;
 
-/// `{"error": <code>, "message": <for people>, "fields": {<field>: <code>}, "redirect": <url>}`.
+/// `{"error": <code>, "message": <for people>, "fields": {<field>: <code>}, "attempts_left": n,
+/// "redirect": <url>}`.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable: clients branch on it.
@@ -20,6 +21,10 @@ pub struct ErrorBody {
     /// The fields at fault and why, e.g. `{"email": "invalid"}`; only where fields are at fault.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     fields: BTreeMap<&'static str, &'static str>,
+    /// With `code_invalid`: how many more tries the code takes (0: it no longer works; ask for
+    /// a new mail or use its link).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempts_left: Option<u32>,
     /// The caller's `urlfailure` with `?error=<code>`, for a refused link that named one:
     /// browsers are sent there, programs decide.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,6 +37,7 @@ impl ErrorBody {
             error: error.code(),
             message: error.to_string(),
             fields: error.fields(),
+            attempts_left: error.attempts_left(),
             redirect,
         }
     }

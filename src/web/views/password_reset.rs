@@ -63,13 +63,24 @@ pub struct ResetRequested {
     status: &'static str,
     #[serde(skip)]
     email: String,
+    /// The digits of the mail's code, for the page's code form; none when codes are off.
+    #[serde(skip)]
+    code_length: Option<usize>,
+    #[serde(skip)]
+    two_step: bool,
+    #[serde(skip)]
+    min_length: usize,
 }
 
 impl ResetRequested {
-    pub fn new(email: String) -> ResetRequested {
+    /// Also the page again after a refused code, for the address typed.
+    pub fn new(settings: &Settings, email: String) -> ResetRequested {
         ResetRequested {
             status: "reset_requested",
-            email,
+            email: email.trim().to_owned(),
+            code_length: settings.codes.enabled.then_some(settings.codes.length),
+            two_step: settings.reset.two_step,
+            min_length: settings.password.min_length,
         }
     }
 }
@@ -79,6 +90,11 @@ impl View for ResetRequested {
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
+        if let Some(length) = self.code_length {
+            insert(page, "code_length", &length);
+            insert(page, "two_step", &self.two_step);
+            insert(page, "min_length", &self.min_length);
+        }
     }
 }
 

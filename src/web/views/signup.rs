@@ -1,5 +1,6 @@
 //! Sign-up's replies.
 
+use chrono::SecondsFormat;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -151,20 +152,34 @@ impl View for SignUpPage {
 #[derive(Serialize, ToSchema)]
 pub struct ConfirmationSent {
     status: &'static str,
-    /// A sign-up's handle: poll `GET /auth/signup/status/{registration}` for the outcome.
+    /// A sign-up's handle: poll `GET /auth/signup/status/{registration}` for the outcome, and
+    /// send it with `login: true` when confirming to be signed in.
     #[serde(skip_serializing_if = "Option::is_none")]
     registration: Option<String>,
     #[serde(skip)]
     email: String,
+    /// The digits of the mail's code, for the page's code field; none when codes are off.
+    #[serde(skip)]
+    code_length: Option<usize>,
 }
 
 impl ConfirmationSent {
-    pub fn new(signed_up: SignedUp) -> ConfirmationSent {
+    pub fn new(settings: &Settings, signed_up: SignedUp) -> ConfirmationSent {
         ConfirmationSent {
             status: "confirmation_sent",
             registration: signed_up.registration,
             email: signed_up.email,
+            code_length: settings.codes.enabled.then_some(settings.codes.length),
         }
+    }
+
+    /// The page again after a refused code, for the address typed.
+    pub fn again(settings: &Settings, email: &str) -> ConfirmationSent {
+        let signed_up = SignedUp {
+            email: email.trim().to_owned(),
+            registration: None,
+        };
+        ConfirmationSent::new(settings, signed_up)
     }
 }
 
@@ -193,6 +208,9 @@ impl View for ConfirmationSent {
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
+        if let Some(length) = self.code_length {
+            insert(page, "code_length", &length);
+        }
     }
 }
 
@@ -256,16 +274,40 @@ pub struct AccountCreated {
     /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there.
     #[serde(skip_serializing_if = "Option::is_none")]
     redirect: Option<String>,
+    /// Signed in (asked with `login: true` or `doorstep.auth.signup.login-on-confirm`, by the
+    /// client that started the sign-up): the session's secret, also set as the session cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    /// When the session of `token` ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime, example = "2026-12-18T12:00:00Z")]
+    expires_at: Option<String>,
     #[serde(skip)]
-    confirmed: Confirmed,
+    email: String,
+    #[serde(skip)]
+    first_name: String,
 }
 
 impl AccountCreated {
     pub fn new(confirmed: Confirmed) -> AccountCreated {
+        let (token, expires_at) = match confirmed.session {
+            Some(session) => (
+                Some(session.secret),
+                Some(
+                    session
+                        .expires_at
+                        .to_rfc3339_opts(SecondsFormat::Secs, true),
+                ),
+            ),
+            None => (None, None),
+        };
         AccountCreated {
             status: "confirmed",
             redirect: confirmed.url_success.as_ref().map(ToString::to_string),
-            confirmed,
+            token,
+            expires_at,
+            email: confirmed.email,
+            first_name: confirmed.first_name,
         }
     }
 }
@@ -278,7 +320,7 @@ impl View for AccountCreated {
     }
 
     fn page_only(&self, page: &mut Map<String, Value>) {
-        insert(page, "email", &self.confirmed.email);
-        insert(page, "first_name", &self.confirmed.first_name);
+        insert(page, "email", &self.email);
+        insert(page, "first_name", &self.first_name);
     }
 }
