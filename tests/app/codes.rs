@@ -578,3 +578,38 @@ async fn codes_are_counted_in_the_metrics() {
     assert!(count(&after, "accepted") > count(&before, "accepted"));
     assert!(count(&after, "refused") > count(&before, "refused"));
 }
+
+#[rocket::async_test]
+async fn a_code_whose_username_was_taken_meanwhile_picks_another_and_stays_usable() {
+    use doorstep::config::UsernameMode;
+    let app = TestApp::with(|s| s.usernames.mode = UsernameMode::Optional).await;
+    let mut ada = signup_body(ADA);
+    ada["username"] = json!("countess");
+    app.post_json("/auth/signup", &ada).await;
+    app.deliver().await;
+    let ada_code = code_of(&app.mails().pop().unwrap());
+    let mut grace = signup_body("grace@example.com");
+    grace["username"] = json!("Countess");
+    app.post_json("/auth/signup", &grace).await;
+    app.deliver().await;
+    let grace_code = code_of(&app.mails().pop().unwrap());
+    let first = confirm_code(&app, "grace@example.com", &grace_code).await;
+    assert_eq!(first.status, Status::Ok, "{}", first.body);
+
+    let lost = confirm_code(&app, ADA, &ada_code).await;
+    lost.assert_error(Status::Conflict, "username_taken");
+    assert_eq!(app.count("accounts").await, 1, "nothing created");
+    let again = confirm(
+        &app,
+        json!({"email": ADA, "code": ada_code, "username": "ada.l"}),
+    )
+    .await;
+    assert_eq!(again.status, Status::Ok, "{}", again.body);
+    let me = app
+        .post_json(
+            "/auth/login",
+            &json!({"login": "ada.l", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(me.json()["email"], ADA, "{}", me.body);
+}
