@@ -9,6 +9,7 @@ mod m20261122_000003_captcha_challenges;
 mod m20261122_000004_rate_limits;
 mod m20261122_000005_outbox_claims;
 mod m20261204_000006_registrations;
+mod m20261204_000010_roles;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_rate_limits::Migration),
             Box::new(m20261122_000005_outbox_claims::Migration),
             Box::new(m20261204_000006_registrations::Migration),
+            Box::new(m20261204_000010_roles::Migration),
         ]
     }
 }

@@ -9,10 +9,13 @@ use sea_orm::{
 use url::Url;
 
 use super::Context;
+use super::approval::{needs_approval, notify_approvers};
+use super::audit::{self, Actor, Event, Source};
 use super::link::LinkFailed;
 use super::policy::stored_url;
 use super::token::{self, Lookup, Purpose, Redeemed};
-use crate::entities::{account, pending_signup};
+use crate::entities::account::{self, State};
+use crate::entities::pending_signup;
 use crate::error::Error;
 use crate::metrics;
 
@@ -22,6 +25,8 @@ pub struct Confirmed {
     pub email: String,
     pub first_name: String,
     pub url_success: Option<Url>,
+    /// The account exists but may not sign in until an admin approves it.
+    pub awaiting_approval: bool,
 }
 
 /// Confirms a sign-up by its link secret and creates the account.
@@ -42,11 +47,23 @@ pub async fn confirm_email(
     let first_use = matches!(redeemed, Redeemed::JustNow(_));
     let outcome = match redeemed {
         Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) => create_account(&txn, pending, now).await.map_err(Into::into),
+            Some(pending) => create_account(&txn, ctx, pending, now)
+                .await
+                .map_err(Into::into),
             None => Err(Error::TokenInvalid.into()),
         },
         Redeemed::Earlier(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) if pending.account_id.is_some() => Ok(confirmed(pending)),
+            Some(pending) if pending.rejected_at.is_some() => Err(Error::TokenInvalid.into()),
+            Some(pending) if pending.account_id.is_some() => {
+                let waiting = match pending.account_id {
+                    Some(id) => account::Entity::find_by_id(id)
+                        .one(&txn)
+                        .await?
+                        .is_some_and(|account| account.state == State::PendingApproval),
+                    None => false,
+                };
+                Ok(confirmed(pending, waiting))
+            }
             _ => Err(Error::TokenInvalid.into()),
         },
         Redeemed::Expired(token) => Err(LinkFailed {
@@ -105,12 +122,15 @@ async fn pending(
     pending_signup::Entity::find_by_id(id).one(conn).await
 }
 
-/// Creates the account from a pending sign-up and marks the sign-up done.
+/// Creates the account from a pending sign-up and marks the sign-up done. An account that
+/// needs approval is created waiting, and the approvers are told in the same step.
 async fn create_account(
     txn: &sea_orm::DatabaseTransaction,
+    ctx: &Context,
     pending: pending_signup::Model,
     now: DateTime<Utc>,
-) -> Result<Confirmed, DbErr> {
+) -> Result<Confirmed, Error> {
+    let waiting = needs_approval(&ctx.settings, &pending.email_key);
     let new_account = account::ActiveModel {
         email: Set(pending.email.clone()),
         email_key: Set(pending.email_key.clone()),
@@ -118,11 +138,17 @@ async fn create_account(
         last_name: Set(pending.last_name.clone()),
         password_hash: Set(pending.password_hash.clone()),
         created_at: Set(now),
+        role: Set(account::Role::Member),
+        state: Set(if waiting {
+            State::PendingApproval
+        } else {
+            State::Active
+        }),
         ..Default::default()
     };
     // Two sign-ups for one address confirmed at once: the first makes the account, and the
     // second finds it; the address is proven either way.
-    account::Entity::insert(new_account)
+    let created = account::Entity::insert(new_account)
         .on_conflict(
             OnConflict::column(account::Column::EmailKey)
                 .do_nothing()
@@ -135,12 +161,33 @@ async fn create_account(
         .one(txn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("account just created".into()))?;
+    if created == 1 {
+        let actor = Actor {
+            account: Some(account.id),
+            source: Source::Web,
+            client: None,
+        };
+        let detail = if waiting { "pending_approval" } else { "" };
+        audit::record(
+            txn,
+            Event::SignupConfirmed,
+            Some(account.id),
+            &actor,
+            detail,
+            now,
+        )
+        .await?;
+        if waiting {
+            notify_approvers(txn, ctx, &account, now).await?;
+        }
+    }
+    let waiting = account.state == State::PendingApproval;
 
     withdraw_siblings(txn, &pending).await?;
     let mut done = pending.into_active_model();
     done.account_id = Set(Some(account.id));
     done.password_hash = Set(String::new());
-    Ok(confirmed(done.update(txn).await?))
+    Ok(confirmed(done.update(txn).await?, waiting))
 }
 
 /// The address is proven: other unconfirmed sign-ups for it (perhaps a stranger's, with a
@@ -166,10 +213,11 @@ async fn withdraw_siblings(
     Ok(())
 }
 
-fn confirmed(pending: pending_signup::Model) -> Confirmed {
+fn confirmed(pending: pending_signup::Model, awaiting_approval: bool) -> Confirmed {
     Confirmed {
         email: pending.email,
         first_name: pending.first_name,
         url_success: stored_url(pending.url_success),
+        awaiting_approval,
     }
 }

@@ -1,7 +1,10 @@
 //! The rules of registration, in plain Rust: no Rocket types, `now` passed in, and a
 //! [`Context`] holding only what the rules touch.
 
+pub mod admin;
+pub mod approval;
 mod argon2id;
+pub mod audit;
 pub mod confirm;
 mod context;
 pub mod email;

@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::entities::account::{self, State};
 use crate::entities::{pending_signup, registration};
 use crate::error::Error;
 use crate::random::{digest, is_url_token, url_token};
@@ -18,8 +19,12 @@ use crate::random::{digest, is_url_token, url_token};
 pub enum RegistrationStatus {
     /// The mail's link (or code) has not been used yet.
     PendingConfirmation,
-    /// The account exists.
+    /// The address is proven; the account waits for an admin's approval.
+    PendingApproval,
+    /// The account exists and may sign in.
     Finished,
+    /// An admin rejected the account: it is gone.
+    Rejected,
     /// The link's time ran out before anyone confirmed.
     Expired,
 }
@@ -81,8 +86,16 @@ pub async fn status_of(
         Some(id) => pending_signup::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    Ok(match pending {
-        Some(pending) if pending.account_id.is_some() => RegistrationStatus::Finished,
+    let account = match pending.as_ref().and_then(|pending| pending.account_id) {
+        Some(id) => account::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    Ok(match (pending, account) {
+        (Some(pending), _) if pending.rejected_at.is_some() => RegistrationStatus::Rejected,
+        (Some(_), Some(account)) if account.state == State::PendingApproval => {
+            RegistrationStatus::PendingApproval
+        }
+        (Some(pending), _) if pending.account_id.is_some() => RegistrationStatus::Finished,
         _ if found.expires_at <= now => RegistrationStatus::Expired,
         _ => RegistrationStatus::PendingConfirmation,
     })

@@ -4,15 +4,17 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::Deserialize;
 use url::Url;
 
 use super::Context;
+use super::audit::{self, Actor, Event};
 use super::email::Address;
 use super::policy::permitted_redirect;
-use crate::entities::{account, session};
+use crate::entities::account::{self, State};
+use crate::entities::session;
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::metrics::{self, SignIn};
@@ -44,7 +46,8 @@ pub struct NewSession {
 /// Checks the password and opens a session.
 ///
 /// A wrong password and an unknown address get the same `invalid_credentials`, after the same
-/// work: an unknown address is verified against a dummy hash.
+/// work: an unknown address is verified against a dummy hash. Only someone who knows the
+/// password learns that the account waits for approval or is disabled.
 pub async fn sign_in(
     ctx: &Context,
     form: SignInForm,
@@ -55,6 +58,7 @@ pub async fn sign_in(
     metrics::SIGNINS.inc(match &result {
         Ok(_) => SignIn::Ok,
         Err(Error::InvalidCredentials) => SignIn::InvalidCredentials,
+        Err(Error::ApprovalPending | Error::AccountDisabled) => SignIn::Refused,
         Err(Error::RateLimited { .. }) => SignIn::RateLimited,
         Err(Error::Busy { .. }) => SignIn::Busy,
         Err(Error::InvalidRequest(_) | Error::RedirectNotAllowed(_)) => SignIn::InvalidRequest,
@@ -95,18 +99,55 @@ async fn open_session(
         Err(_) => None,
     };
     let verified = match &account {
-        Some(account) => {
+        // An account an operator created has no password until its owner sets one: checked
+        // against the dummy hash, so that it takes as long as any other.
+        Some(account) if !account.password_hash.is_empty() => {
             ctx.hasher
                 .verify(form.password, account.password_hash.clone())
                 .await?
         }
-        None => ctx.hasher.verify_nobody(form.password).await?,
+        _ => {
+            ctx.hasher.verify_nobody(form.password).await?;
+            false
+        }
     };
+    let actor = Actor::web(account.as_ref().map(|account| account.id), client);
     let (true, Some(account)) = (verified, account) else {
         limits::sign_in_failed(&ctx.db, client, &typed, now).await?;
+        // The address typed is kept only when it names an account: a stranger's typos are
+        // not an account's history.
+        let named = actor.account.map(|_| typed.as_str()).unwrap_or_default();
+        audit::record(
+            &ctx.db,
+            Event::SignInFailed,
+            actor.account,
+            &actor,
+            named,
+            now,
+        )
+        .await?;
         return Err(Error::InvalidCredentials);
     };
+    let refused = match account.state {
+        State::Active => None,
+        State::PendingApproval => Some(Error::ApprovalPending),
+        State::Disabled => Some(Error::AccountDisabled),
+    };
+    if let Some(error) = refused {
+        let detail = error.code();
+        audit::record(
+            &ctx.db,
+            Event::SignInRefused,
+            Some(account.id),
+            &actor,
+            detail,
+            now,
+        )
+        .await?;
+        return Err(error);
+    }
     let secret = crate::random::url_token();
+    let txn = ctx.db.begin().await?;
     session::ActiveModel {
         token_hash: Set(digest(&secret)),
         account_id: Set(account.id),
@@ -114,8 +155,10 @@ async fn open_session(
         expires_at: Set(now + ctx.settings.session_ttl),
         ..Default::default()
     }
-    .insert(&ctx.db)
+    .insert(&txn)
     .await?;
+    audit::record(&txn, Event::SignIn, Some(account.id), &actor, "", now).await?;
+    txn.commit().await?;
     Ok(NewSession {
         secret,
         account,
@@ -123,7 +166,8 @@ async fn open_session(
     })
 }
 
-/// The account a session cookie's secret belongs to, while the session lasts.
+/// The account a session cookie's secret belongs to, while the session lasts and the account
+/// is active: a disabled account's sessions stop working on their next request.
 pub async fn signed_in_account(
     db: &DatabaseConnection,
     secret: &str,
@@ -136,6 +180,7 @@ pub async fn signed_in_account(
         .await?;
     match session {
         Some(session) => Ok(account::Entity::find_by_id(session.account_id)
+            .filter(account::Column::State.eq(State::Active))
             .one(db)
             .await?),
         None => Ok(None),

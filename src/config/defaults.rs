@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits, Settings,
-    Signup,
+    Approval, Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits,
+    Settings, Signup,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -35,6 +35,7 @@ impl Settings {
                 confirm_on_get: false,
                 names_required: true,
             },
+            approval: Approval::default(),
             reset: PasswordReset {
                 enabled: false,
                 subject: None,

@@ -25,6 +25,7 @@ const SCALARS: &[&str] = &[
     "auth.signup.confirm.ttl",
     "auth.signup.confirm.on-get",
     "auth.signup.names",
+    "auth.signup.approval",
     "auth.email.from",
     "auth.password.min-length",
     "auth.password.max-length",
@@ -59,6 +60,7 @@ const SCALARS: &[&str] = &[
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
 const LISTS: &[&str] = &[
     "auth.signup.whitelist",
+    "auth.approval.notify",
     "auth.permitted.redirects",
     "auth.email.bcc",
     "cors.origins",

@@ -1,6 +1,7 @@
 //! Table shapes only; the rules live in `accounts` and `mail`.
 
 pub mod account;
+pub mod audit_log;
 pub mod captcha_challenge;
 pub mod one_time_token;
 pub mod outbox;

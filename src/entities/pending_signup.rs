@@ -19,6 +19,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     /// Set when confirmed: a second click on the same link shows the same success.
     pub account_id: Option<i64>,
+    /// Set when an admin rejected the account this sign-up created (the account is gone).
+    pub rejected_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

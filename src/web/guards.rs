@@ -7,7 +7,7 @@ use super::Doorstep;
 use super::cookies::session_secret;
 use super::negotiate::{Format, refuse};
 use crate::accounts::session::signed_in_account;
-use crate::entities::account;
+use crate::entities::account::{self, Role};
 use crate::error::Error;
 use crate::limits::ClientAddress;
 
@@ -115,6 +115,27 @@ impl<'r> FromRequest<'r> for CurrentAccount {
             Ok(Some(account)) => Outcome::Success(CurrentAccount(account)),
             Ok(None) => refuse(req, Error::Unauthenticated),
             Err(error) => refuse(req, error),
+        }
+    }
+}
+
+/// The signed-in account, when it is an admin: without a live session 401 `unauthenticated`,
+/// with another role 403 `forbidden`. The role is read on every request, so a demoted admin
+/// loses access at once.
+pub struct Admin(pub account::Model);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Admin {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match CurrentAccount::from_request(req).await {
+            Outcome::Success(CurrentAccount(account)) if account.role == Role::Admin => {
+                Outcome::Success(Admin(account))
+            }
+            Outcome::Success(_) => refuse(req, Error::Forbidden),
+            Outcome::Error(failed) => Outcome::Error(failed),
+            Outcome::Forward(forward) => Outcome::Forward(forward),
         }
     }
 }

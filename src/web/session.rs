@@ -12,6 +12,7 @@ use super::cors::AllowedOrigin;
 use super::guards::CurrentAccount;
 use super::negotiate::{Failed, Input, Reply};
 use super::views::{AccountVerified, AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
+use crate::accounts::admin::role_name;
 use crate::accounts::session::{self, SignInForm};
 use crate::limits::ClientAddress;
 
@@ -41,6 +42,8 @@ pub fn form() -> Reply {
         (status = 400, description = "`invalid_request`, `redirect_not_allowed`", body = ErrorBody),
         (status = 401, description = "`invalid_credentials` (the same whether or not the \
             account exists)", body = ErrorBody),
+        (status = 403, description = "`approval_pending`, `account_disabled`: the right \
+            password, into an account that waits for approval or is disabled", body = ErrorBody),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
     )
 )]
@@ -114,7 +117,8 @@ pub fn me(account: CurrentAccount) -> Reply {
 }
 
 /// Forward auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`): 200 with
-/// the account in `X-Doorstep-Account` and `X-Doorstep-Email` for a live session, else 401, so
+/// the account in `X-Doorstep-Account`, `X-Doorstep-Email` and `X-Doorstep-Role` for a live
+/// session, else 401, so
 /// an application behind the proxy trusts doorstep's accounts without a login of its own.
 #[utoipa::path(
     tag = "sessions",
@@ -125,6 +129,7 @@ pub fn me(account: CurrentAccount) -> Reply {
                 ("X-Doorstep-Account" = String, description = "The account's id"),
                 ("X-Doorstep-Email" = String, description = "The account's address; characters \
                     outside printable ASCII are percent-encoded (UTF-8)"),
+                ("X-Doorstep-Role" = String, description = "`member`, `inviter` or `admin`"),
             )),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
     ),
@@ -137,6 +142,7 @@ pub fn verify(account: CurrentAccount) -> Verified {
         headers: [
             Header::new("X-Doorstep-Account", account.id.to_string()),
             Header::new("X-Doorstep-Email", header_text(&account.email)),
+            Header::new("X-Doorstep-Role", role_name(account.role)),
         ],
         body: Json(AccountVerified::new(&account)),
     }
@@ -144,7 +150,7 @@ pub fn verify(account: CurrentAccount) -> Verified {
 
 /// The verified account: its headers for the proxy, the same as JSON for people debugging.
 pub struct Verified {
-    headers: [Header<'static>; 2],
+    headers: [Header<'static>; 3],
     body: Json<AccountVerified>,
 }
 

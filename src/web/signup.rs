@@ -102,7 +102,8 @@ pub struct ConfirmForm {
     request_body(content((ConfirmForm = "application/json"),
         (ConfirmForm = "application/x-www-form-urlencoded"))),
     responses(
-        (status = 200, description = "The account exists (also for a link used before)",
+        (status = 200, description = "The account exists (also for a link used before): \
+            `status` is `confirmed`, or `pending_approval` while it waits for an admin",
             content((AccountCreated = "application/json"), (String = "text/html"))),
         (status = 303, description = "Browsers: on to the sign-up's `urlsuccess`, or \
             `urlfailure?error=<code>`"),
@@ -152,8 +153,9 @@ pub async fn resend(
     tag = "sign-up",
     params(("registration" = String, Path, description = "The `registration` of a sign-up's reply")),
     responses(
-        (status = 200, description = "`pending_confirmation`, `finished` (the account exists) or \
-            `expired`", body = RegistrationView),
+        (status = 200, description = "`pending_confirmation`, `pending_approval` (confirmed, \
+            waiting for an admin), `finished` (the account exists and may sign in), `rejected` \
+            (an admin turned it away) or `expired`", body = RegistrationView),
         (status = 404, description = "`not_found`: no such handle (or forgotten a week after \
             it expired)", body = ErrorBody),
         (status = 429, description = "`rate_limited`: over 60 reads a minute from one client, \

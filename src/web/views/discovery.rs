@@ -30,7 +30,7 @@ pub struct Discovery {
     /// Origins whose pages may call this API with credentials (`doorstep.cors.origins`).
     cors_origins: Vec<String>,
     links: DiscoveryLinks,
-    // Usernames, confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
+    // Usernames, confirmation codes and the seed APIs (DESIGN.md sections 8 to 10)
     // add their members here as they are built.
 }
 
@@ -45,6 +45,11 @@ struct SignupOffer {
     fields: Vec<FieldOffer>,
     /// Whether a plain GET of the mailed link confirms (`doorstep.auth.signup.confirm.on-get`).
     confirm_on_get: bool,
+    /// Which new accounts wait for an admin before they may sign in: `off`, `all`, or
+    /// `outside-whitelist` (the whitelist then names the domains approved at once, and other
+    /// domains may sign up too).
+    #[schema(example = "off")]
+    approval: &'static str,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -99,6 +104,7 @@ impl Discovery {
                     .map(|&(name, required)| FieldOffer { name, required })
                     .collect(),
                 confirm_on_get: signup.confirm_on_get,
+                approval: settings.approval.mode.as_str(),
             },
             password_reset: ResetOffer {
                 enabled: settings.reset.enabled,

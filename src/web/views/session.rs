@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{View, insert};
+use crate::accounts::admin::role_name;
 use crate::accounts::session::SignInForm;
 use crate::entities::account;
 
@@ -96,11 +97,15 @@ pub struct AccountView {
     email: String,
     firstname: String,
     lastname: String,
+    /// `member`, `inviter` or `admin`.
+    #[schema(example = "member")]
+    role: &'static str,
 }
 
 impl AccountView {
     pub fn new(account: account::Model) -> AccountView {
         AccountView {
+            role: role_name(account.role),
             email: account.email,
             firstname: account.first_name,
             lastname: account.last_name,
@@ -117,6 +122,9 @@ impl View for AccountView {
 pub struct AccountVerified {
     account: i64,
     email: String,
+    /// `member`, `inviter` or `admin`.
+    #[schema(example = "member")]
+    role: &'static str,
 }
 
 impl AccountVerified {
@@ -124,6 +132,7 @@ impl AccountVerified {
         AccountVerified {
             account: account.id,
             email: account.email.clone(),
+            role: role_name(account.role),
         }
     }
 }

@@ -164,11 +164,14 @@ impl View for ConfirmPage {
     const TEMPLATE: &'static str = "confirm.html.tera";
 }
 
-/// A confirmed address: the account exists.
+/// A confirmed address: the account exists (`confirmed`), or waits for an admin's approval
+/// (`pending_approval`).
 #[derive(Serialize, ToSchema)]
 pub struct AccountCreated {
+    #[schema(example = "confirmed")]
     status: &'static str,
-    /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there.
+    /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there. Not
+    /// while the account waits for approval: then doorstep's own page says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     redirect: Option<String>,
     #[serde(skip)]
@@ -177,9 +180,18 @@ pub struct AccountCreated {
 
 impl AccountCreated {
     pub fn new(confirmed: Confirmed) -> AccountCreated {
+        let waiting = confirmed.awaiting_approval;
         AccountCreated {
-            status: "confirmed",
-            redirect: confirmed.url_success.as_ref().map(ToString::to_string),
+            status: if waiting {
+                "pending_approval"
+            } else {
+                "confirmed"
+            },
+            redirect: confirmed
+                .url_success
+                .as_ref()
+                .filter(|_| !waiting)
+                .map(ToString::to_string),
             confirmed,
         }
     }
