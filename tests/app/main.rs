@@ -5,6 +5,7 @@
 
 mod support;
 
+mod approval;
 mod assets;
 mod binary;
 mod captcha;
@@ -22,10 +23,12 @@ mod password_reset;
 mod recovery;
 mod reliability;
 mod resend;
+mod roles;
 mod security;
 mod sessions;
 mod signup;
 mod smoke;
 mod status;
 mod sweep;
+mod users_cli;
 mod validation;
