@@ -177,11 +177,10 @@ pub async fn disable(
     now: DateTime<Utc>,
 ) -> Result<account::Model, Error> {
     let txn = ctx.db.begin().await?;
-    let account = locked(&txn, id).await?;
+    let account = locked_keeping_an_admin(&txn, id).await?;
     if account.state == State::Disabled {
         return Ok(account);
     }
-    keep_an_admin(&txn, &account).await?;
     end_all_sessions(&txn, id).await?;
     let disabled = set_state(&txn, account, State::Disabled).await?;
     audit::record(&txn, Event::AccountDisabled, Some(id), actor, "", now).await?;
@@ -218,8 +217,7 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> Result<account::Model, Error> {
     let txn = ctx.db.begin().await?;
-    let account = locked(&txn, id).await?;
-    keep_an_admin(&txn, &account).await?;
+    let account = locked_keeping_an_admin(&txn, id).await?;
     remove(&txn, &account).await?;
     audit::record(
         &txn,
@@ -243,13 +241,26 @@ pub async fn set_role(
     now: DateTime<Utc>,
 ) -> Result<account::Model, Error> {
     let txn = ctx.db.begin().await?;
-    let account = locked(&txn, id).await?;
+    let account = if role == Role::Admin {
+        // Promoting takes no admin away.
+        locked(&txn, id).await?
+    } else {
+        locked_keeping_an_admin(&txn, id).await?
+    };
     if account.role == role {
         return Ok(account);
     }
-    if account.role == Role::Admin {
-        keep_an_admin(&txn, &account).await?;
-    }
+    change_role(txn, actor, account, role, now).await
+}
+
+async fn change_role(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    account: account::Model,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let id = account.id;
     let detail = format!("{} -> {}", role_name(account.role), role_name(role));
     let mut changed = account.into_active_model();
     changed.role = Set(role);
@@ -350,12 +361,16 @@ async fn locked(txn: &DatabaseTransaction, id: i64) -> Result<account::Model, Er
         .ok_or(Error::NotFound)
 }
 
-/// Refuses to take away the last active admin. The active admins' rows are locked first, so
-/// two admins demoting each other at once cannot both pass.
-async fn keep_an_admin(txn: &DatabaseTransaction, account: &account::Model) -> Result<(), Error> {
-    if account.role != Role::Admin || account.state != State::Active {
-        return Ok(());
-    }
+/// The account's row, locked, for a change that may take an admin away (demote, disable,
+/// delete): refused when it is the last active admin.
+///
+/// The active admins' rows are locked first, in id order, and the account's own row after
+/// them (it is among them when it is an admin): two admins demoting each other at once then
+/// queue on the same first row instead of deadlocking, and the second finds itself the last.
+async fn locked_keeping_an_admin(
+    txn: &DatabaseTransaction,
+    id: i64,
+) -> Result<account::Model, Error> {
     let admins = account::Entity::find()
         .filter(account::Column::Role.eq(Role::Admin))
         .filter(account::Column::State.eq(State::Active))
@@ -363,10 +378,12 @@ async fn keep_an_admin(txn: &DatabaseTransaction, account: &account::Model) -> R
         .lock_exclusive()
         .all(txn)
         .await?;
-    if admins.iter().all(|admin| admin.id == account.id) {
+    let account = locked(txn, id).await?;
+    let is_admin = account.role == Role::Admin && account.state == State::Active;
+    if is_admin && admins.iter().all(|admin| admin.id == account.id) {
         return Err(Error::invalid("account", "last_admin"));
     }
-    Ok(())
+    Ok(account)
 }
 
 async fn set_state(

@@ -285,7 +285,8 @@ pub(super) fn timestamp(at: DateTime<Utc>) -> String {
 fn humane(duration: std::time::Duration) -> String {
     let seconds = duration.as_secs();
     match seconds {
-        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        // A day or two reads better in hours.
+        s if s % 86_400 == 0 && s > 2 * 86_400 => format!("{}d", s / 86_400),
         s if s % 3_600 == 0 => format!("{}h", s / 3_600),
         s if s % 60 == 0 => format!("{}m", s / 60),
         s => format!("{s}s"),
@@ -359,7 +360,7 @@ impl Flags {
         let words = std::mem::take(&mut self.words);
         words
             .try_into()
-            .map_err(|_| usage(&format!("usage: doorstep users {shape}")))
+            .map_err(|_| usage(&format!("expected: doorstep users {shape}")))
     }
 
     pub(super) fn finish(self) -> Result<(), String> {

@@ -316,3 +316,92 @@ async fn the_admin_guard_lets_only_admins_through() {
     assert_eq!(allowed.into_string().await.unwrap(), ADA);
     support::stop_using(&url);
 }
+
+#[rocket::async_test]
+async fn two_admins_demoting_each_other_at_once_leave_one() {
+    let app = TestApp::start().await;
+    app.confirmed_account(ADA, PASSWORD).await;
+    app.confirmed_account("grace@example.com", PASSWORD).await;
+    let ada = account(&app, ADA).await;
+    let grace = account(&app, "grace@example.com").await;
+    let ctx = &app.state().accounts;
+    let (cli, now) = (Actor::cli(), app.clock.now());
+    for id in [ada.id, grace.id] {
+        admin::set_role(ctx, &cli, id, Role::Admin, now)
+            .await
+            .unwrap();
+    }
+    let (one, two) = tokio::join!(
+        admin::set_role(ctx, &cli, ada.id, Role::Member, now),
+        admin::disable(ctx, &cli, grace.id, now),
+    );
+    let codes = [one.err().map(|e| e.code()), two.err().map(|e| e.code())];
+    assert!(
+        codes.contains(&None) && codes.contains(&Some("invalid_request")),
+        "{codes:?}"
+    );
+    let admins = account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Admin))
+        .filter(account::Column::State.eq(State::Active))
+        .all(&ctx.db)
+        .await
+        .unwrap();
+    assert_eq!(admins.len(), 1);
+}
+
+#[rocket::async_test]
+async fn listings_filter_and_page() {
+    let app = TestApp::start().await;
+    for name in ["ada", "grace", "hedy"] {
+        app.confirmed_account(&format!("{name}@example.com"), PASSWORD)
+            .await;
+    }
+    let ctx = &app.state().accounts;
+    let grace = admin::find_by_address(&ctx.db, " Grace@EXAMPLE.com")
+        .await
+        .unwrap();
+    admin::set_role(ctx, &Actor::cli(), grace.id, Role::Inviter, app.clock.now())
+        .await
+        .unwrap();
+    let emails = |listing: admin::Listing| {
+        let emails: Vec<String> = listing.accounts.into_iter().map(|a| a.email).collect();
+        (emails, listing.total)
+    };
+    let any = admin::AccountFilter::default();
+    let page = |offset, limit| admin::Page { offset, limit };
+    let first = admin::list(&ctx.db, &any, page(0, 2)).await.unwrap();
+    assert_eq!(
+        emails(first),
+        (
+            vec!["ada@example.com".into(), "grace@example.com".into()],
+            3
+        )
+    );
+    let second = admin::list(&ctx.db, &any, page(2, 2)).await.unwrap();
+    assert_eq!(emails(second), (vec!["hedy@example.com".into()], 3));
+    let inviters = admin::AccountFilter {
+        role: Some(Role::Inviter),
+        ..Default::default()
+    };
+    let listed = admin::list(&ctx.db, &inviters, page(0, 10)).await.unwrap();
+    assert_eq!(emails(listed), (vec!["grace@example.com".into()], 1));
+    let containing = admin::AccountFilter {
+        address_contains: Some("HED".into()),
+        ..Default::default()
+    };
+    let listed = admin::list(&ctx.db, &containing, page(0, 10))
+        .await
+        .unwrap();
+    assert_eq!(emails(listed), (vec!["hedy@example.com".into()], 1));
+    let waiting = admin::AccountFilter {
+        state: Some(State::PendingApproval),
+        ..Default::default()
+    };
+    let listed = admin::list(&ctx.db, &waiting, page(0, 10)).await.unwrap();
+    assert_eq!(emails(listed), (vec![], 0));
+    let missing = admin::find_by_address(&ctx.db, "nobody@example.com").await;
+    assert_eq!(missing.unwrap_err().code(), "not_found");
+    let shown = admin::show(&ctx.db, grace.id).await.unwrap();
+    assert_eq!(shown.events[0].event, "role_changed");
+    assert_eq!(shown.events[0].detail, "member -> inviter");
+}

@@ -207,7 +207,7 @@ async fn operators_manage_roles_states_and_new_accounts() {
     let mut lines = said.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "bob@example.com: created as inviter; its owner sets a password here (once, within 1d):"
+        "bob@example.com: created as inviter; its owner sets a password here (once, within 24h):"
     );
     let link = lines.next().unwrap();
     let token = link
