@@ -297,3 +297,23 @@ fn approval_settings_are_read_and_checked() {
     let settings = Settings::parse("t.properties", from, &env).unwrap();
     assert_eq!(settings.approval.mode, ApprovalMode::All);
 }
+
+#[rocket::async_test]
+async fn the_approvers_mail_escapes_what_the_person_typed() {
+    let app = TestApp::with(|s| {
+        approving(ApprovalMode::All)(s);
+        s.approval.notify = vec!["ops@example.net".parse().unwrap()];
+    })
+    .await;
+    let mut body = signup_body("ada@example.com");
+    body["firstname"] = Value::from("<b>Ada</b>");
+    app.post_json("/auth/signup", &body).await;
+    app.deliver().await;
+    let token = app.mails()[0].token().unwrap();
+    let seen = app.mails().len();
+    app.get_json(&format!("/auth/signup?confirm={token}")).await;
+    let told = delivered_to(&app, seen, "ops@example.net").await;
+    let html = told[0].part("text/html");
+    assert!(html.contains("&lt;b&gt;Ada&lt;"), "{html}");
+    assert!(!html.contains("<b>Ada"), "{html}");
+}
