@@ -111,23 +111,18 @@ async fn open_session(
             false
         }
     };
-    let actor = Actor::web(account.as_ref().map(|account| account.id), client);
+    let named = account.as_ref().map(|account| account.id);
     let (true, Some(account)) = (verified, account) else {
         limits::sign_in_failed(&ctx.db, client, &typed, now).await?;
-        // The address typed is kept only when it names an account: a stranger's typos are
-        // not an account's history.
-        let named = actor.account.map(|_| typed.as_str()).unwrap_or_default();
-        audit::record(
-            &ctx.db,
-            Event::SignInFailed,
-            actor.account,
-            &actor,
-            named,
-            now,
-        )
-        .await?;
+        // Whoever typed a wrong password is nobody we know. The address typed is kept only
+        // when it names an account: a stranger's typos are not an account's history.
+        let detail = named.map(|_| typed.as_str()).unwrap_or_default();
+        let nobody = Actor::web(None, client);
+        audit::record(&ctx.db, Event::SignInFailed, named, &nobody, detail, now).await?;
         return Err(Error::InvalidCredentials);
     };
+    // The right password: the owner acts.
+    let actor = Actor::web(Some(account.id), client);
     let refused = match account.state {
         State::Active => None,
         State::PendingApproval => Some(Error::ApprovalPending),

@@ -230,7 +230,7 @@ async fn sign_ins_confirmations_resets_and_admin_changes_are_audited() {
         vec![
             ("signup_confirmed", id, id, "web", ""),
             ("sign_in", id, id, "web", ""),
-            ("sign_in_failed", id, id, "web", ADA),
+            ("sign_in_failed", id, None, "web", ADA),
             // An address without an account is not kept.
             ("sign_in_failed", None, None, "web", ""),
             ("password_reset", id, id, "web", ""),
