@@ -54,6 +54,15 @@ pub enum Error {
     /// own nor listed in `doorstep.cors.origins`.
     #[error("Requests from this page's origin are not accepted.")]
     OriginNotAllowed,
+    /// The right password, into an account that waits for an admin's approval.
+    #[error("This account is waiting for an administrator's approval.")]
+    ApprovalPending,
+    /// The right password, into an account an admin disabled.
+    #[error("This account is disabled.")]
+    AccountDisabled,
+    /// Signed in, but without the role the route needs.
+    #[error("Your account may not do this.")]
+    Forbidden,
     #[error("There is nothing here.")]
     NotFound,
     #[error("This link has expired. Please ask for a new one.")]
@@ -99,6 +108,9 @@ impl Error {
             Error::DomainNotAllowed => "domain_not_allowed",
             Error::CsrfInvalid => "csrf_invalid",
             Error::OriginNotAllowed => "origin_not_allowed",
+            Error::ApprovalPending => "approval_pending",
+            Error::AccountDisabled => "account_disabled",
+            Error::Forbidden => "forbidden",
             Error::NotFound => "not_found",
             Error::TokenExpired => "token_expired",
             Error::UsernameTaken => "username_taken",
@@ -129,7 +141,10 @@ impl Error {
             | Error::PasswordResetDisabled
             | Error::DomainNotAllowed
             | Error::CsrfInvalid
-            | Error::OriginNotAllowed => 403,
+            | Error::OriginNotAllowed
+            | Error::ApprovalPending
+            | Error::AccountDisabled
+            | Error::Forbidden => 403,
             Error::NotFound => 404,
             Error::UsernameTaken => 409,
             Error::TokenExpired => 410,

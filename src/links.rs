@@ -71,6 +71,11 @@ impl Links {
         format!("{}{PASSWORD_RESET}?confirm={secret}", self.root)
     }
 
+    /// The sign-in page, for mail.
+    pub fn login_link(&self) -> String {
+        format!("{}{LOGIN}", self.root)
+    }
+
     /// Where a person who forgot their password starts over, for mail.
     pub fn reset_page(&self) -> String {
         format!("{}{PASSWORD_RESET}", self.root)

@@ -1,4 +1,4 @@
-//! `doorstep [serve | check-config] [--config FILE]`
+//! `doorstep [serve | check-config | users … | audit …] [--config FILE]`
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,11 +6,16 @@ use std::process::ExitCode;
 use doorstep::config::Settings;
 use doorstep::logging::LogSettings;
 
-const USAGE: &str = "usage: doorstep [serve | check-config] [--config FILE]
+const USAGE: &str = "usage: doorstep [--config FILE] [serve | check-config | users … | audit …]
 
   serve          serve sign-up (the default)
   check-config   validate the configuration and exit
   --config FILE  the properties file (default: $DOORSTEP_CONFIG or ./doorstep.properties)
+
+Operator commands, on the configured database (exit 0 done, 1 refused, 2 usage):
+";
+
+const USAGE_END: &str = "
 
   DOORSTEP_LOG         off, error, warn, info (default), debug or trace
   DOORSTEP_LOG_FORMAT  text (default) or json";
@@ -18,25 +23,44 @@ const USAGE: &str = "usage: doorstep [serve | check-config] [--config FILE]
 enum Command {
     Serve,
     CheckConfig,
+    /// `users …` or `audit …`.
+    Operator(doorstep::cli::Command),
     /// Print this and exit successfully (`--help`, `--version`).
     Print(String),
+}
+
+fn usage() -> String {
+    format!("{USAGE}{}{USAGE_END}", doorstep::cli::USAGE)
 }
 
 fn parse_args() -> Result<(Command, PathBuf), String> {
     let mut command = Command::Serve;
     let mut config = std::env::var_os("DOORSTEP_CONFIG").map(PathBuf::from);
     let mut args = std::env::args().skip(1);
+    // The words of an operator command, which parses them itself.
+    let mut operator: Option<Vec<String>> = None;
     while let Some(arg) = args.next() {
+        if arg == "--config" {
+            config = Some(args.next().ok_or("--config needs a file")?.into());
+            continue;
+        }
+        if let Some(words) = operator.as_mut() {
+            words.push(arg);
+            continue;
+        }
         match arg.as_str() {
             "serve" => command = Command::Serve,
             "check-config" => command = Command::CheckConfig,
-            "--config" => config = Some(args.next().ok_or("--config needs a file")?.into()),
-            "--help" | "-h" => command = Command::Print(USAGE.to_owned()),
+            word if doorstep::cli::is_command(word) => operator = Some(vec![arg]),
+            "--help" | "-h" => command = Command::Print(usage()),
             "--version" | "-V" => {
                 command = Command::Print(format!("doorstep {}", env!("CARGO_PKG_VERSION")));
             }
-            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+            other => return Err(format!("unknown argument {other:?}\n\n{}", usage())),
         }
+    }
+    if let Some(words) = operator {
+        command = Command::Operator(doorstep::cli::parse(&words)?);
     }
     Ok((
         command,
@@ -89,6 +113,18 @@ async fn main() -> ExitCode {
         },
         Command::Serve => match load(&path) {
             Ok((settings, log)) => serve(settings, log).await,
+            Err(message) => refuse(&message),
+        },
+        Command::Operator(command) => match load(&path) {
+            Ok((settings, mut log)) => {
+                // A command's output is its answer: the log says only what went wrong,
+                // unless DOORSTEP_LOG asks for more.
+                if env("DOORSTEP_LOG").is_none() {
+                    log.level = log::LevelFilter::Warn;
+                }
+                doorstep::logging::init(log);
+                doorstep::cli::run(settings, command).await
+            }
             Err(message) => refuse(&message),
         },
     }

@@ -162,10 +162,12 @@ pub async fn holder(
     if !is_app_password(secret) {
         return Ok(None);
     }
-    // One joined query: an account that is gone takes its app passwords' access with it.
+    // One joined query: an account that is gone, or not active, takes its app passwords'
+    // access with it.
     let found = app_password::Entity::find()
         .filter(app_password::Column::SecretDigest.eq(digest(secret)))
         .find_also_related(account::Entity)
+        .filter(account::Column::State.eq(account::State::Active))
         .one(db)
         .await?;
     let Some((row, Some(account))) = found else {

@@ -10,6 +10,8 @@ use sea_orm::{
 use url::Url;
 
 use super::Context;
+use super::approval::{needs_approval, notify_approvers};
+use super::audit::{self, Actor, Event, Source};
 use super::code;
 use super::link::LinkFailed;
 use super::policy::stored_url;
@@ -18,7 +20,8 @@ use super::session;
 use super::token::{self, Lookup, Purpose, Redeemed};
 use super::username::Username;
 use crate::config::{UsernameMode, Usernames};
-use crate::entities::{account, pending_signup};
+use crate::entities::account::{self, State};
+use crate::entities::pending_signup;
 use crate::error::Error;
 use crate::metrics;
 
@@ -35,8 +38,11 @@ pub struct Confirmed {
     pub email: String,
     pub first_name: String,
     pub url_success: Option<Url>,
-    /// The session opened for the client that started the sign-up, when it asked for one.
+    /// The session opened for the client that started the sign-up, when it asked for one (never
+    /// while the account waits for approval).
     pub session: Option<NewSession>,
+    /// The account exists but may not sign in until an admin approves it.
+    pub awaiting_approval: bool,
 }
 
 /// A session opened on confirmation: the secret (cookie or Bearer token) and when it ends.
@@ -123,7 +129,8 @@ async fn by_link(
             None => Err(Error::TokenInvalid.into()),
         },
         Redeemed::Earlier(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) if pending.account_id.is_some() => Ok(confirmed(pending, None)),
+            Some(pending) if pending.rejected_at.is_some() => Err(Error::TokenInvalid.into()),
+            Some(pending) if pending.account_id.is_some() => Ok(earlier(&txn, pending).await?),
             _ => Err(Error::TokenInvalid.into()),
         },
         Redeemed::Expired(token) => Err(LinkFailed {
@@ -157,7 +164,9 @@ async fn by_code(
     lock_address(&txn, &address.key()).await?;
     let outcome = match pending(&txn, matched.subject_id).await? {
         // A racing request with the same code confirmed it a moment ago: the same success.
-        Some(pending) if pending.account_id.is_some() => Some((false, confirmed(pending, None))),
+        Some(pending) if pending.account_id.is_some() && pending.rejected_at.is_none() => {
+            Some((false, earlier(&txn, pending).await?))
+        }
         Some(pending) if pending.expires_at > now && code::consume(&txn, matched.id).await? => {
             token::use_all(&txn, Purpose::Signup, pending.id, now).await?;
             // A refusal here (the username taken meanwhile) drops the transaction: the code
@@ -206,6 +215,22 @@ async fn lock_address(txn: &DatabaseTransaction, email_key: &str) -> Result<(), 
     Ok(())
 }
 
+/// A sign-up confirmed before (a second click, a racing request): the same success, saying
+/// whether its account still waits for approval.
+async fn earlier(
+    conn: &impl ConnectionTrait,
+    pending: pending_signup::Model,
+) -> Result<Confirmed, DbErr> {
+    let waiting = match pending.account_id {
+        Some(id) => account::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .is_some_and(|account| account.state == State::PendingApproval),
+        None => false,
+    };
+    Ok(confirmed(pending, None, waiting))
+}
+
 async fn pending(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -214,7 +239,9 @@ async fn pending(
 }
 
 /// Creates the account from a pending sign-up and marks the sign-up done; signs in the client
-/// whose registration handle names this sign-up, when one asked.
+/// whose registration handle names this sign-up, when one asked. An account that needs
+/// approval is created waiting, the approvers are told in the same step, and nobody is signed
+/// in.
 ///
 /// The username is claimed here, by the unique index on `username_key`: of two confirmations
 /// that want one name, the second fails on the index (on PostgreSQL after waiting for the first
@@ -242,6 +269,7 @@ async fn create_account(
         }
         (None, None) => None,
     };
+    let waiting = needs_approval(&ctx.settings, &pending.email_key);
     let new_account = account::ActiveModel {
         email: Set(pending.email.clone()),
         email_key: Set(pending.email_key.clone()),
@@ -251,11 +279,17 @@ async fn create_account(
         created_at: Set(now),
         username: Set(username.as_ref().map(|name| name.as_typed().to_owned())),
         username_key: Set(username.as_ref().map(|name| name.key().to_owned())),
+        role: Set(account::Role::Member),
+        state: Set(if waiting {
+            State::PendingApproval
+        } else {
+            State::Active
+        }),
         ..Default::default()
     };
     // Two sign-ups for one address confirmed at once: the first makes the account, and the
     // second finds it; the address is proven either way.
-    account::Entity::insert(new_account)
+    let created = account::Entity::insert(new_account)
         .on_conflict(
             OnConflict::column(account::Column::EmailKey)
                 .do_nothing()
@@ -276,11 +310,32 @@ async fn create_account(
         .one(txn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("account just created".into()))?;
+    if created == 1 {
+        let actor = Actor {
+            account: Some(account.id),
+            source: Source::Web,
+            client: None,
+        };
+        let detail = if waiting { "pending_approval" } else { "" };
+        audit::record(
+            txn,
+            Event::SignupConfirmed,
+            Some(account.id),
+            &actor,
+            detail,
+            now,
+        )
+        .await?;
+        if waiting {
+            notify_approvers(txn, ctx, &account, now).await?;
+        }
+    }
+    let waiting = account.state == State::PendingApproval;
 
     withdraw_siblings(txn, &pending).await?;
     code::forget(txn, Purpose::Signup, &pending.email_key).await?;
     let session = match sign_in_as {
-        Some(handle) if registration::names(txn, handle, pending.id).await? => {
+        Some(handle) if !waiting && registration::names(txn, handle, pending.id).await? => {
             let (secret, session) =
                 session::start(txn, account.id, ctx.settings.session_ttl, None, now).await?;
             Some(NewSession {
@@ -293,7 +348,7 @@ async fn create_account(
     let mut done = pending.into_active_model();
     done.account_id = Set(Some(account.id));
     done.password_hash = Set(String::new());
-    Ok(confirmed(done.update(txn).await?, session))
+    Ok(confirmed(done.update(txn).await?, session, waiting))
 }
 
 fn is_unique_violation(err: &DbErr) -> bool {
@@ -325,11 +380,16 @@ async fn withdraw_siblings(
     Ok(())
 }
 
-fn confirmed(pending: pending_signup::Model, session: Option<NewSession>) -> Confirmed {
+fn confirmed(
+    pending: pending_signup::Model,
+    session: Option<NewSession>,
+    awaiting_approval: bool,
+) -> Confirmed {
     Confirmed {
         email: pending.email,
         first_name: pending.first_name,
         url_success: stored_url(pending.url_success),
         session,
+        awaiting_approval,
     }
 }

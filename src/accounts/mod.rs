@@ -1,8 +1,11 @@
 //! The rules of registration, in plain Rust: no Rocket types, `now` passed in, and a
 //! [`Context`] holding only what the rules touch.
 
+pub mod admin;
 pub mod app_password;
+pub mod approval;
 mod argon2id;
+pub mod audit;
 pub mod code;
 pub mod common_passwords;
 pub mod confirm;

@@ -12,6 +12,7 @@ use url::Url;
 mod by_code;
 
 use super::Context;
+use super::audit::{self, Actor, Event, Source};
 use super::email::Address;
 use super::link::LinkFailed;
 use super::password::check_password;
@@ -21,7 +22,8 @@ use super::token::{self, Lookup, Purpose, Redeemed};
 use super::{app_password, code};
 use crate::captcha::CaptchaFields;
 use crate::config::Settings;
-use crate::entities::{account, password_reset};
+use crate::entities::account::{self, State};
+use crate::entities::password_reset;
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
@@ -153,11 +155,12 @@ pub async fn request_reset(
     Ok(())
 }
 
-/// Records the request and its link, and queues the mail when the address has an account.
+/// Records the request and its link, and queues the mail when the address has an account that
+/// is not disabled.
 ///
 /// The same work either way, but for the one insert that queues the mail: the reply's timing
 /// must not tell whether the address has an account. A token for a request without an account
-/// never resets anything.
+/// never resets anything; a disabled account counts as none.
 async fn store_request(
     txn: &DatabaseTransaction,
     ctx: &Context,
@@ -165,7 +168,9 @@ async fn store_request(
     staged_hash: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let account = find_account(txn, &request.address).await?;
+    let account = find_account(txn, &request.address)
+        .await?
+        .filter(|account| account.state != State::Disabled);
     let expires_at = now + ctx.settings.reset.ttl;
     let row = password_reset::ActiveModel {
         email_key: Set(request.address.key()),
@@ -311,6 +316,13 @@ async fn apply_new_password(
     app_password::revoke_all(txn, account.id).await?;
     withdraw_reset_links(txn, account.id).await?;
     code::forget(txn, Purpose::PasswordReset, &account.email_key).await?;
+    // The owner acted, through the mailed link.
+    let owner = Actor {
+        account: Some(account.id),
+        source: Source::Web,
+        client: None,
+    };
+    audit::record(txn, Event::PasswordReset, Some(account.id), &owner, "", now).await?;
     let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
     let letter = ctx.mail.composer.password_changed(&to, now)?;
     outbox::enqueue(txn, &letter, now).await?;
@@ -362,8 +374,36 @@ async fn usable_request(
         .ok_or(Error::TokenInvalid)?;
     let account_id = request.account_id.ok_or(Error::TokenInvalid)?;
     let account = account::Entity::find_by_id(account_id)
+        .filter(account::Column::State.ne(State::Disabled))
         .one(db)
         .await?
         .ok_or(Error::TokenInvalid)?;
     Ok((request, account))
+}
+
+/// A one-time link on which the owner of an account an operator created chooses a password:
+/// a reset request for the account, valid as long as a confirmation link. Stored inside the
+/// caller's transaction; the link goes to the operator, not into the outbox.
+pub async fn set_password_link(
+    conn: &impl ConnectionTrait,
+    ctx: &Context,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> Result<String, Error> {
+    let expires_at = now + ctx.settings.signup.confirm_ttl;
+    let row = password_reset::ActiveModel {
+        email_key: Set(account.email_key.clone()),
+        account_id: Set(Some(account.id)),
+        password_hash: Set(None),
+        url_success: Set(None),
+        url_failure: Set(None),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let issued = token::issue(Purpose::PasswordReset, row.id, now, expires_at);
+    issued.row.insert(conn).await?;
+    Ok(ctx.links.password_reset(&issued.secret))
 }

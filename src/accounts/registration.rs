@@ -10,6 +10,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::app_password::{self, SIGN_UP_NAME};
+use crate::entities::account::{self, State};
 use crate::entities::{pending_signup, registration};
 use crate::error::Error;
 use crate::random::{digest, is_url_token, url_token};
@@ -20,8 +21,12 @@ use crate::random::{digest, is_url_token, url_token};
 pub enum RegistrationStatus {
     /// The mail's link (or code) has not been used yet.
     PendingConfirmation,
-    /// The account exists.
+    /// The address is proven; the account waits for an admin's approval.
+    PendingApproval,
+    /// The account exists and may sign in.
     Finished,
+    /// An admin rejected the account: it is gone.
+    Rejected,
     /// The link's time ran out before anyone confirmed.
     Expired,
 }
@@ -112,15 +117,27 @@ pub async fn status_of(
         Some(id) => pending_signup::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    let status = match &pending {
-        Some(pending) if pending.account_id.is_some() => RegistrationStatus::Finished,
+    let account = match pending.as_ref().and_then(|pending| pending.account_id) {
+        Some(id) => account::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let status = match (&pending, &account) {
+        (Some(pending), _) if pending.rejected_at.is_some() => RegistrationStatus::Rejected,
+        (Some(_), Some(account)) if account.state == State::PendingApproval => {
+            RegistrationStatus::PendingApproval
+        }
+        (Some(pending), _) if pending.account_id.is_some() => RegistrationStatus::Finished,
         _ if found.expires_at <= now => RegistrationStatus::Expired,
         _ => RegistrationStatus::PendingConfirmation,
     };
-    let account_id = pending.and_then(|pending| pending.account_id);
+    // Handed out only once the account may use it: not while it waits for approval.
+    let account_id = account.map(|account| account.id);
     let app_password = match account_id {
         Some(account_id)
-            if app_passwords && found.app_password && found.app_password_issued_at.is_none() =>
+            if status == RegistrationStatus::Finished
+                && app_passwords
+                && found.app_password
+                && found.app_password_issued_at.is_none() =>
         {
             hand_out_app_password(db, found.id, account_id, now).await?
         }

@@ -7,18 +7,20 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::Deserialize;
 use url::Url;
 
 use super::Context;
 use super::app_password::{is_due, stale};
+use super::audit::{self, Actor, Event};
 use super::email::Address;
 use super::policy::permitted_redirect;
 use super::username::{self, Username};
 use crate::config::Usernames;
-use crate::entities::{account, session};
+use crate::entities::account::{self, State};
+use crate::entities::session;
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::metrics::{self, SignIn};
@@ -70,7 +72,8 @@ const USER_AGENT_LIMIT: usize = 200;
 /// Checks the password and opens a session.
 ///
 /// A wrong password and an unknown address get the same `invalid_credentials`, after the same
-/// work: an unknown address is verified against a dummy hash.
+/// work: an unknown address is verified against a dummy hash. Only someone who knows the
+/// password learns that the account waits for approval or is disabled.
 pub async fn sign_in(
     ctx: &Context,
     form: SignInForm,
@@ -82,6 +85,7 @@ pub async fn sign_in(
     metrics::SIGNINS.inc(match &result {
         Ok(_) => SignIn::Ok,
         Err(Error::InvalidCredentials) => SignIn::InvalidCredentials,
+        Err(Error::ApprovalPending | Error::AccountDisabled) => SignIn::Refused,
         Err(Error::RateLimited { .. }) => SignIn::RateLimited,
         Err(Error::Busy { .. }) => SignIn::Busy,
         Err(Error::InvalidRequest(_) | Error::RedirectNotAllowed(_)) => SignIn::InvalidRequest,
@@ -129,25 +133,53 @@ async fn open_session(
     limits::allow_sign_in(&ctx.db, &ctx.settings.limits, client, &typed, now).await?;
     let account = find_by_login(&ctx.db, usernames, form.identifier()).await?;
     let verified = match &account {
-        Some(account) => {
+        // An account an operator created has no password until its owner sets one: checked
+        // against the dummy hash, so that it takes as long as any other.
+        Some(account) if !account.password_hash.is_empty() => {
             ctx.hasher
                 .verify(form.password, account.password_hash.clone())
                 .await?
         }
-        None => ctx.hasher.verify_nobody(form.password).await?,
+        _ => {
+            ctx.hasher.verify_nobody(form.password).await?;
+            false
+        }
     };
+    let named = account.as_ref().map(|account| account.id);
     let (true, Some(account)) = (verified, account) else {
         limits::sign_in_failed(&ctx.db, client, &typed, now).await?;
+        // Whoever typed a wrong password is nobody we know. The address typed is kept only
+        // when it names an account: a stranger's typos are not an account's history.
+        let detail = named.map(|_| typed.as_str()).unwrap_or_default();
+        let nobody = Actor::web(None, client);
+        audit::record(&ctx.db, Event::SignInFailed, named, &nobody, detail, now).await?;
         return Err(Error::InvalidCredentials);
     };
-    let (secret, session) = start(
-        &ctx.db,
-        account.id,
-        ctx.settings.session_ttl,
-        user_agent,
-        now,
-    )
-    .await?;
+    // The right password: the owner acts.
+    let actor = Actor::web(Some(account.id), client);
+    let refused = match account.state {
+        State::Active => None,
+        State::PendingApproval => Some(Error::ApprovalPending),
+        State::Disabled => Some(Error::AccountDisabled),
+    };
+    if let Some(error) = refused {
+        let detail = error.code();
+        audit::record(
+            &ctx.db,
+            Event::SignInRefused,
+            Some(account.id),
+            &actor,
+            detail,
+            now,
+        )
+        .await?;
+        return Err(error);
+    }
+    let txn = ctx.db.begin().await?;
+    let (secret, session) =
+        start(&txn, account.id, ctx.settings.session_ttl, user_agent, now).await?;
+    audit::record(&txn, Event::SignIn, Some(account.id), &actor, "", now).await?;
+    txn.commit().await?;
     Ok(NewSession {
         secret,
         expires_at: session.expires_at,
@@ -183,17 +215,20 @@ pub async fn start(
     Ok((secret, row))
 }
 
-/// The live session a secret (cookie or Bearer token) opens, and its account; records the use.
+/// The live session a secret (cookie or Bearer token) opens, and its account while it is
+/// active (a disabled or waiting account's sessions stop working on their next request);
+/// records the use.
 pub async fn holder(
     db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(session::Model, account::Model)>, Error> {
-    // One joined query: an account that is gone takes its sessions with it.
+    // One joined query: an account that is gone, or not active, takes its sessions with it.
     let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(digest(secret)))
         .filter(session::Column::ExpiresAt.gt(now))
         .find_also_related(account::Entity)
+        .filter(account::Column::State.eq(State::Active))
         .one(db)
         .await?;
     let Some((session, Some(account))) = found else {

@@ -16,7 +16,7 @@ use super::registration;
 use super::token::{self, Purpose};
 use super::username::{self, Username};
 use crate::captcha::CaptchaFields;
-use crate::config::Settings;
+use crate::config::{ApprovalMode, Settings};
 use crate::entities::{account, pending_signup};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
@@ -121,7 +121,9 @@ impl Application {
             &form.password,
             &[address.local(), &first_name, &last_name, name],
         )?;
-        if !is_email_domain_allowed(&settings.signup, address.domain()) {
+        // With approval outside the whitelist, other domains may sign up too: they wait.
+        let others_wait = settings.approval.mode == ApprovalMode::OutsideWhitelist;
+        if !others_wait && !is_email_domain_allowed(&settings.signup, address.domain()) {
             return Err(Error::DomainNotAllowed);
         }
         Ok(Application {

@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Captcha, Codes, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits,
-    Settings, Signup, Usernames,
+    Approval, Captcha, Codes, Email, MailTransport, Metrics, PasswordReset, PasswordRules,
+    RateLimits, Settings, Signup, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -36,6 +36,7 @@ impl Settings {
                 names_required: true,
                 login_on_confirm: false,
             },
+            approval: Approval::default(),
             reset: PasswordReset {
                 enabled: false,
                 subject: None,

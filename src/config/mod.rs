@@ -5,6 +5,7 @@
 //! [`Settings`] is parsed in the file of its concern (`auth`, `cors`, `mail`, `protection`,
 //! `redirects`), and `defaults` holds what applies when a key is unset.
 
+mod approval;
 mod auth;
 mod codes;
 mod cors;
@@ -22,6 +23,7 @@ mod tests;
 mod usernames;
 mod values;
 
+pub use approval::{Approval, ApprovalMode};
 pub use auth::{PasswordReset, PasswordRules, Signup};
 pub use codes::Codes;
 pub use cors::Origin;
@@ -51,6 +53,8 @@ pub struct Settings {
     /// Templates that replace or add to the shipped ones (`doorstep.templates.dir`).
     pub templates_dir: Option<PathBuf>,
     pub signup: Signup,
+    /// Which new accounts wait for an admin, and who is told (`doorstep.auth.signup.approval`).
+    pub approval: Approval,
     pub reset: PasswordReset,
     /// Whether sign-up takes a username, and which names are reserved (`doorstep.auth.username`).
     pub usernames: Usernames,
@@ -148,6 +152,8 @@ impl Settings {
     ) -> Result<Settings, ConfigError> {
         let source = Source::read(origin, text, env)?;
         let defaults = Settings::defaults();
+        let signup = auth::signup(&source, &defaults.signup)?;
+        let approval = approval::approval(&source, &signup.whitelist)?;
         let settings = Settings {
             base_url: source
                 .parsed("base-url", base_url)?
@@ -159,7 +165,8 @@ impl Settings {
                 .parsed("database.url", database_url)?
                 .unwrap_or(defaults.database_url),
             templates_dir: source.parsed("templates.dir", directory)?,
-            signup: auth::signup(&source, &defaults.signup)?,
+            signup,
+            approval,
             reset: auth::password_reset(&source, &defaults.reset)?,
             usernames: usernames::usernames(&source, &defaults.usernames)?,
             codes: codes::codes(&source, &defaults.codes)?,
@@ -194,6 +201,11 @@ impl Settings {
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),
             ("auth.password-reset", settings.reset.enabled),
+            // Approving and rejecting mail the account's owner.
+            (
+                "auth.signup.approval",
+                settings.approval.mode != ApprovalMode::Off,
+            ),
         ] {
             if on && settings.email.from.is_none() {
                 let switch = source

@@ -27,6 +27,7 @@ const SCALARS: &[&str] = &[
     "auth.signup.names",
     "auth.username",
     "auth.signup.login-on-confirm",
+    "auth.signup.approval",
     "auth.email.from",
     "auth.password.min-length",
     "auth.password.max-length",
@@ -69,6 +70,7 @@ const SCALARS: &[&str] = &[
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
 const LISTS: &[&str] = &[
     "auth.signup.whitelist",
+    "auth.approval.notify",
     "auth.permitted.redirects",
     "auth.email.bcc",
     "auth.username.reserved",

@@ -12,6 +12,7 @@ pub struct Model {
     pub email_key: String,
     pub first_name: String,
     pub last_name: String,
+    /// Empty for an account an operator created, until its owner sets a password.
     pub password_hash: String,
     pub created_at: DateTimeUtc,
     /// The username as typed, when the account has one.
@@ -19,6 +20,35 @@ pub struct Model {
     /// The username lower-cased: what is compared, and unique among accounts.
     #[sea_orm(unique)]
     pub username_key: Option<String>,
+    pub role: Role,
+    pub state: State,
+}
+
+/// What an account may do beyond its own account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum Role {
+    #[sea_orm(string_value = "member")]
+    Member,
+    /// May invite people.
+    #[sea_orm(string_value = "inviter")]
+    Inviter,
+    /// May run the service: approve, disable, delete accounts and set roles.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+}
+
+/// Whether an account may sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum State {
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Confirmed, waiting for an admin to approve it.
+    #[sea_orm(string_value = "pending_approval")]
+    PendingApproval,
+    #[sea_orm(string_value = "disabled")]
+    Disabled,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod app_password;
+pub mod audit_log;
 pub mod captcha_challenge;
 pub mod code;
 pub mod one_time_token;

@@ -21,6 +21,8 @@ pub struct Model {
     pub account_id: Option<i64>,
     /// The username asked for, as typed; claimed only when the account is created.
     pub username: Option<String>,
+    /// Set when an admin rejected the account this sign-up created (the account is gone).
+    pub rejected_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

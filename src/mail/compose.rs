@@ -21,6 +21,8 @@ pub struct Composer {
     reset: Overrides,
     /// Where a person who forgot their password can start over; empty when reset is off.
     reset_page: String,
+    /// The sign-in page, for the mail that says an account was approved.
+    login_page: String,
     bcc: Vec<Mailbox>,
 }
 
@@ -28,6 +30,15 @@ pub struct Composer {
 struct Overrides {
     subject: Option<String>,
     template: Option<String>,
+}
+
+/// The mail to an approver also names the person who waits.
+#[derive(Serialize)]
+struct ApplicantValues<'a> {
+    #[serde(flatten)]
+    values: Values<'a>,
+    applicant_name: &'a str,
+    applicant_email: &'a str,
 }
 
 #[derive(Serialize)]
@@ -62,6 +73,7 @@ impl Composer {
             } else {
                 String::new()
             },
+            login_page: Links::new(settings).login_link(),
             bcc: settings.email.bcc.clone(),
         }
     }
@@ -118,6 +130,44 @@ impl Composer {
         Ok(letter)
     }
 
+    /// Tells an approver that `applicant`'s account waits for approval.
+    pub fn approval_requested(
+        &self,
+        to: &Recipient,
+        applicant: &Recipient,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let values = ApplicantValues {
+            values: self.values(to, "", "", now),
+            applicant_name: &applicant.name,
+            applicant_email: &applicant.email,
+        };
+        self.personal("approval_requested", to, &values)
+    }
+
+    /// Tells an account's owner that an admin approved it, with the sign-in page.
+    pub fn account_approved(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
+        let values = self.values(to, &self.login_page, "", now);
+        self.personal("account_approved", to, &values)
+    }
+
+    /// Tells a sign-up's owner that an admin rejected it and the account is gone.
+    pub fn account_rejected(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
+        self.personal("account_rejected", to, &self.values(to, "", "", now))
+    }
+
+    /// A letter for one person only, never copied to the sign-up BCC list.
+    fn personal(
+        &self,
+        message: &'static str,
+        to: &Recipient,
+        values: &impl Serialize,
+    ) -> Result<Letter, Error> {
+        let mut letter = self.render(message, to, values)?;
+        letter.bcc.clear();
+        Ok(letter)
+    }
+
     /// The mail an address's owner gets when someone signs up with it again.
     pub fn already_registered(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
         self.render("already_registered", to, &self.values(to, "", "", now))
@@ -146,7 +196,7 @@ impl Composer {
         &self,
         message: &'static str,
         to: &Recipient,
-        values: &Values,
+        values: &impl Serialize,
     ) -> Result<Letter, Error> {
         let part = |name: &str| {
             self.templates

@@ -64,6 +64,8 @@ label_values! {
         /// Wrong password or unknown address: one outcome, so the metrics cannot tell which
         /// addresses have accounts.
         InvalidCredentials = "invalid_credentials",
+        /// The right password into an account that waits for approval or is disabled.
+        Refused = "refused",
         RateLimited = "rate_limited",
         Busy = "busy",
         /// Missing fields or a redirect target that is not permitted.

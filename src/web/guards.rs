@@ -7,7 +7,7 @@ use super::Doorstep;
 use super::authorization::Carried;
 use super::negotiate::{Format, refuse};
 use crate::accounts::credential::{Authenticated, Proof, authenticate};
-use crate::entities::account;
+use crate::entities::account::{self, Role};
 use crate::error::Error;
 use crate::limits::ClientAddress;
 
@@ -201,6 +201,28 @@ impl<'r> FromRequest<'r> for CarriedSessions {
             }
         }
         Outcome::Success(CarriedSessions(secrets))
+    }
+}
+
+/// The signed-in account, when it is an admin: without a session (cookie or session Bearer
+/// token) 401 `unauthenticated`, with an app password 403 `forbidden` (they never open the admin
+/// area), with another role 403 `forbidden`. The role is read on every request, so a demoted
+/// admin loses access at once.
+pub struct Admin(pub account::Model);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Admin {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match SessionAccount::from_request(req).await {
+            Outcome::Success(signed_in) if signed_in.account.role == Role::Admin => {
+                Outcome::Success(Admin(signed_in.account))
+            }
+            Outcome::Success(_) => refuse(req, Error::Forbidden),
+            Outcome::Error(failed) => Outcome::Error(failed),
+            Outcome::Forward(forward) => Outcome::Forward(forward),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use super::cors::AllowedOrigin;
 use super::guards::{CarriedSessions, CurrentAccount, UserAgent};
 use super::negotiate::{Failed, Format, Input, Reply};
 use super::views::{AccountVerified, AccountView, ErrorBody, SignInPage, SignedIn, SignedOut};
+use crate::accounts::admin::role_name;
 use crate::accounts::app_password;
 use crate::accounts::credential::Proof;
 use crate::accounts::session::{self, SignInForm};
@@ -47,6 +48,8 @@ pub fn form(app: &State<Doorstep>) -> Reply {
             are on, `fields.login`: `required`), `redirect_not_allowed`", body = ErrorBody),
         (status = 401, description = "`invalid_credentials` (the same whether or not the \
             account exists)", body = ErrorBody),
+        (status = 403, description = "`approval_pending`, `account_disabled`: the right \
+            password, into an account that waits for approval or is disabled", body = ErrorBody),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
     )
 )]
@@ -149,9 +152,9 @@ pub(super) async fn account_page(
 }
 
 /// Forward auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`): 200 with
-/// the account in `X-Doorstep-Account`, `X-Doorstep-Email` and (when it has one)
-/// `X-Doorstep-Username` for a live session, session Bearer token or app password (Bearer or
-/// Basic), else 401, so an application behind the proxy trusts doorstep's accounts without a
+/// the account in `X-Doorstep-Account`, `X-Doorstep-Email`, `X-Doorstep-Role` and (when it has
+/// one) `X-Doorstep-Username` for a live session, session Bearer token or app password (Bearer
+/// or Basic), else 401, so an application behind the proxy trusts doorstep's accounts without a
 /// login of its own.
 #[utoipa::path(
     tag = "sessions",
@@ -163,6 +166,7 @@ pub(super) async fn account_page(
                 ("X-Doorstep-Account" = String, description = "The account's id"),
                 ("X-Doorstep-Email" = String, description = "The account's address; characters \
                     outside printable ASCII are percent-encoded (UTF-8)"),
+                ("X-Doorstep-Role" = String, description = "`member`, `inviter` or `admin`"),
                 ("X-Doorstep-Username" = String, description = "The account's username, only \
                     when it has one"),
             )),
@@ -176,6 +180,7 @@ pub fn verify(account: CurrentAccount) -> Verified {
     let mut headers = vec![
         Header::new("X-Doorstep-Account", account.id.to_string()),
         Header::new("X-Doorstep-Email", header_text(&account.email)),
+        Header::new("X-Doorstep-Role", role_name(account.role)),
     ];
     if let Some(username) = &account.username {
         headers.push(Header::new("X-Doorstep-Username", header_text(username)));

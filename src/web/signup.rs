@@ -168,8 +168,10 @@ impl ConfirmForm {
         content((ConfirmForm = "application/json"),
         (ConfirmForm = "application/x-www-form-urlencoded"))),
     responses(
-        (status = 200, description = "The account exists (also for a link used before); with \
-            `token` and `expires_at` when the client that started the sign-up is signed in",
+        (status = 200, description = "The account exists (also for a link used before): \
+            `status` is `confirmed`, or `pending_approval` while it waits for an admin (then \
+            nobody is signed in); with `token` and `expires_at` when the client that started \
+            the sign-up is signed in",
             content((AccountCreated = "application/json"), (String = "text/html")),
             headers(("Set-Cookie" = String, description = "When signed in: `doorstep_session` \
                 (`__Host-doorstep_session` over https)"))),
@@ -228,9 +230,10 @@ pub async fn resend(
     tag = "sign-up",
     params(("registration" = String, Path, description = "The `registration` of a sign-up's reply")),
     responses(
-        (status = 200, description = "`pending_confirmation`, `finished` (the account exists) or \
-            `expired`; the first `finished` of a sign-up that asked for an app password carries \
-            it as `app_password`", body = RegistrationView),
+        (status = 200, description = "`pending_confirmation`, `pending_approval` (confirmed, \
+            waiting for an admin), `finished` (the account exists and may sign in), `rejected` \
+            (an admin turned it away) or `expired`; the first `finished` of a sign-up that \
+            asked for an app password carries it as `app_password`", body = RegistrationView),
         (status = 404, description = "`not_found`: no such handle (or forgotten a week after \
             it expired)", body = ErrorBody),
         (status = 429, description = "`rate_limited`: over 60 reads a minute from one client, \

@@ -6,6 +6,7 @@
 mod support;
 
 mod app_passwords;
+mod approval;
 mod assets;
 mod binary;
 mod captcha;
@@ -25,6 +26,7 @@ mod proof_of_work;
 mod recovery;
 mod reliability;
 mod resend;
+mod roles;
 mod security;
 mod sessions;
 mod signup;
@@ -33,4 +35,5 @@ mod status;
 mod sweep;
 mod tokens;
 mod usernames;
+mod users_cli;
 mod validation;

@@ -62,7 +62,8 @@ async fn json_sign_in_sets_an_http_only_lax_cookie_and_me_shows_the_account() {
 
     let account = me(&app).await;
     assert_eq!(account.status, Status::Ok, "{}", account.body);
-    let expected = json!({ "email": ADA, "firstname": "Ada", "lastname": "Lovelace" });
+    let expected =
+        json!({ "email": ADA, "firstname": "Ada", "lastname": "Lovelace", "role": "member" });
     assert_eq!(account.json(), expected);
     let page = app.get_html("/auth/me").await;
     assert_eq!(page.status, Status::Ok, "{}", page.body);

@@ -113,7 +113,7 @@ async fn a_username_is_kept_as_typed_and_signs_in_whatever_its_case() {
     assert_eq!(
         me.json(),
         json!({"email": "ada@example.com", "username": "Ada.Lovelace",
-               "firstname": "Ada", "lastname": "Lovelace"})
+               "firstname": "Ada", "lastname": "Lovelace", "role": "member"})
     );
     let verified = app.get_json_with("/auth/verify", &session).await;
     assert_eq!(verified.status, Status::Ok);

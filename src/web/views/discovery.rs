@@ -37,8 +37,7 @@ pub struct Discovery {
     /// may ask for one with `"app_password": true`.
     app_passwords: bool,
     links: DiscoveryLinks,
-    // Approval and the seed APIs (DESIGN.md sections 9 and 10)
-    // add their members here as they are built.
+    // The seed APIs (DESIGN.md section 10) add their members here as they are built.
 }
 
 #[derive(Serialize, ToSchema)]
@@ -55,6 +54,11 @@ struct SignupOffer {
     /// Whether confirming signs in the client that started the sign-up without asking
     /// (`doorstep.auth.signup.login-on-confirm`); otherwise it sends `login: true`.
     login_on_confirm: bool,
+    /// Which new accounts wait for an admin before they may sign in: `off`, `all`, or
+    /// `outside-whitelist` (the whitelist then names the domains approved at once, and other
+    /// domains may sign up too).
+    #[schema(example = "off")]
+    approval: &'static str,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -130,6 +134,7 @@ impl Discovery {
                     .collect(),
                 confirm_on_get: signup.confirm_on_get,
                 login_on_confirm: signup.login_on_confirm,
+                approval: settings.approval.mode.as_str(),
             },
             password_reset: ResetOffer {
                 enabled: settings.reset.enabled,

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::credentials::{AppPasswordView, SessionView};
 use super::{View, insert, time};
+use crate::accounts::admin::role_name;
 use crate::accounts::session::{NewSession, SignInForm};
 use crate::config::Settings;
 use crate::entities::{account, app_password, session};
@@ -123,6 +124,9 @@ pub struct AccountView {
     username: Option<String>,
     firstname: String,
     lastname: String,
+    /// `member`, `inviter` or `admin`.
+    #[schema(example = "member")]
+    role: &'static str,
     #[serde(skip)]
     credentials: Option<Credentials>,
 }
@@ -138,6 +142,7 @@ struct Credentials {
 impl AccountView {
     pub fn new(account: account::Model) -> AccountView {
         AccountView {
+            role: role_name(account.role),
             email: account.email,
             username: account.username,
             firstname: account.first_name,
@@ -185,6 +190,9 @@ pub struct AccountVerified {
     /// The account's username, when it has one (and then also `X-Doorstep-Username`).
     #[serde(skip_serializing_if = "Option::is_none")]
     username: Option<String>,
+    /// `member`, `inviter` or `admin`.
+    #[schema(example = "member")]
+    role: &'static str,
 }
 
 impl AccountVerified {
@@ -193,6 +201,7 @@ impl AccountVerified {
             account: account.id,
             email: account.email.clone(),
             username: account.username.clone(),
+            role: role_name(account.role),
         }
     }
 }

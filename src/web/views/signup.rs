@@ -267,11 +267,14 @@ impl UsernameAvailability {
     }
 }
 
-/// A confirmed address: the account exists.
+/// A confirmed address: the account exists (`confirmed`), or waits for an admin's approval
+/// (`pending_approval`).
 #[derive(Serialize, ToSchema)]
 pub struct AccountCreated {
+    #[schema(example = "confirmed")]
     status: &'static str,
-    /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there.
+    /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there. Not
+    /// while the account waits for approval: then doorstep's own page says so.
     #[serde(skip_serializing_if = "Option::is_none")]
     redirect: Option<String>,
     /// Signed in (asked with `login: true` or `doorstep.auth.signup.login-on-confirm`, by the
@@ -290,6 +293,8 @@ pub struct AccountCreated {
 
 impl AccountCreated {
     pub fn new(confirmed: Confirmed) -> AccountCreated {
+        let waiting = confirmed.awaiting_approval;
+        // Nothing is signed in while the account waits (see `accounts::confirm`).
         let (token, expires_at) = match confirmed.session {
             Some(session) => (
                 Some(session.secret),
@@ -302,8 +307,16 @@ impl AccountCreated {
             None => (None, None),
         };
         AccountCreated {
-            status: "confirmed",
-            redirect: confirmed.url_success.as_ref().map(ToString::to_string),
+            status: if waiting {
+                "pending_approval"
+            } else {
+                "confirmed"
+            },
+            redirect: confirmed
+                .url_success
+                .as_ref()
+                .filter(|_| !waiting)
+                .map(ToString::to_string),
             token,
             expires_at,
             email: confirmed.email,

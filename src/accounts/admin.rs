@@ -1,0 +1,420 @@
+//! What admins do to accounts: approve, reject, disable, enable, delete, set a role, create,
+//! and look accounts up. The command line calls these, and so will the admin pages: the rules
+//! live here once.
+//!
+//! Each change locks the account's row, checks, changes, writes its audit row and queues its
+//! mail in one transaction: a refusal changes nothing. The last active admin cannot be
+//! demoted, disabled or deleted, so the service never loses its last operator account.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+use super::Context;
+use super::audit::{self, Actor, Event};
+use super::email::Address;
+use super::password_reset::set_password_link;
+use super::session::{end_all_sessions, find_account};
+use super::token::{self, Purpose};
+use crate::entities::account::{self, Role, State};
+use crate::entities::{audit_log, password_reset, pending_signup};
+use crate::error::Error;
+use crate::mail::{Recipient, outbox};
+
+/// Which accounts a listing shows; `None` is any.
+#[derive(Debug, Default, Clone)]
+pub struct AccountFilter {
+    pub state: Option<State>,
+    pub role: Option<Role>,
+    /// Part of the address (compared on the normalized form).
+    pub address_contains: Option<String>,
+}
+
+/// One page of a listing: `limit` accounts from `offset`, oldest first.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// The most accounts one page holds.
+pub const MAX_PAGE: u64 = 500;
+
+/// A page of accounts, and how many match in all.
+#[derive(Debug)]
+pub struct Listing {
+    pub accounts: Vec<account::Model>,
+    pub total: u64,
+}
+
+/// An account with its latest events, newest first.
+#[derive(Debug)]
+pub struct AccountDetails {
+    pub account: account::Model,
+    pub events: Vec<audit_log::Model>,
+}
+
+/// An account an operator created, and the one-time link on which its owner sets a password.
+#[derive(Debug)]
+pub struct Created {
+    pub account: account::Model,
+    pub set_password_link: String,
+}
+
+/// The accounts that match `filter`, a page at a time.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &AccountFilter,
+    page: Page,
+) -> Result<Listing, Error> {
+    let mut query = account::Entity::find();
+    if let Some(state) = filter.state {
+        query = query.filter(account::Column::State.eq(state));
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(account::Column::Role.eq(role));
+    }
+    if let Some(part) = &filter.address_contains {
+        query = query.filter(account::Column::EmailKey.contains(part.trim().to_lowercase()));
+    }
+    let total = query.clone().count(db).await?;
+    let accounts = query
+        .order_by_asc(account::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit.clamp(1, MAX_PAGE))
+        .all(db)
+        .await?;
+    Ok(Listing { accounts, total })
+}
+
+/// The account of an address, compared as sign-in compares it; `not_found` when none.
+pub async fn find_by_address(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<account::Model, Error> {
+    let address = Address::parse(email).map_err(|reason| Error::invalid("email", reason))?;
+    find_account(db, &address).await?.ok_or(Error::NotFound)
+}
+
+/// An account and its latest 20 events.
+pub async fn show(db: &DatabaseConnection, id: i64) -> Result<AccountDetails, Error> {
+    let account = account::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let events = audit::of_account(db, id, 20).await?;
+    Ok(AccountDetails { account, events })
+}
+
+/// Lets a waiting account sign in, and tells its owner.
+pub async fn approve(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let txn = ctx.db.begin().await?;
+    let account = locked(&txn, id).await?;
+    if account.state != State::PendingApproval {
+        return Err(Error::invalid("account", "not_pending"));
+    }
+    let approved = set_state(&txn, account, State::Active).await?;
+    let letter = ctx.mail.composer.account_approved(&owner(&approved), now)?;
+    outbox::enqueue(&txn, &letter, now).await?;
+    audit::record(&txn, Event::AccountApproved, Some(id), actor, "", now).await?;
+    txn.commit().await?;
+    ctx.mail.wake();
+    Ok(approved)
+}
+
+/// Turns a waiting account away: it is deleted, its owner told, and its sign-up's handle says
+/// `rejected`. Returns the account as it was.
+pub async fn reject(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let txn = ctx.db.begin().await?;
+    let account = locked(&txn, id).await?;
+    if account.state != State::PendingApproval {
+        return Err(Error::invalid("account", "not_pending"));
+    }
+    let letter = ctx.mail.composer.account_rejected(&owner(&account), now)?;
+    outbox::enqueue(&txn, &letter, now).await?;
+    pending_signup::Entity::update_many()
+        .col_expr(
+            pending_signup::Column::RejectedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(pending_signup::Column::AccountId.eq(id))
+        .exec(&txn)
+        .await?;
+    remove(&txn, &account).await?;
+    audit::record(
+        &txn,
+        Event::AccountRejected,
+        Some(id),
+        actor,
+        &account.email,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    ctx.mail.wake();
+    Ok(account)
+}
+
+/// Stops an account from signing in; its sessions end at once. Disabling a disabled account
+/// changes nothing.
+pub async fn disable(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let txn = ctx.db.begin().await?;
+    let account = locked_keeping_an_admin(&txn, id).await?;
+    if account.state == State::Disabled {
+        return Ok(account);
+    }
+    end_all_sessions(&txn, id).await?;
+    let disabled = set_state(&txn, account, State::Disabled).await?;
+    audit::record(&txn, Event::AccountDisabled, Some(id), actor, "", now).await?;
+    txn.commit().await?;
+    Ok(disabled)
+}
+
+/// Lets a disabled account sign in again. Enabling an active account changes nothing; a
+/// waiting one is approved instead (which tells its owner).
+pub async fn enable(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let txn = ctx.db.begin().await?;
+    let account = locked(&txn, id).await?;
+    match account.state {
+        State::Active => return Ok(account),
+        State::PendingApproval => return Err(Error::invalid("account", "not_disabled")),
+        State::Disabled => {}
+    }
+    let enabled = set_state(&txn, account, State::Active).await?;
+    audit::record(&txn, Event::AccountEnabled, Some(id), actor, "", now).await?;
+    txn.commit().await?;
+    Ok(enabled)
+}
+
+/// Deletes an account with its sessions and reset links. Returns the account as it was.
+pub async fn delete(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let txn = ctx.db.begin().await?;
+    let account = locked_keeping_an_admin(&txn, id).await?;
+    remove(&txn, &account).await?;
+    audit::record(
+        &txn,
+        Event::AccountDeleted,
+        Some(id),
+        actor,
+        &account.email,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// Gives an account another role; it applies from the account's next request.
+pub async fn set_role(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let txn = ctx.db.begin().await?;
+    let account = if role == Role::Admin {
+        // Promoting takes no admin away.
+        locked(&txn, id).await?
+    } else {
+        locked_keeping_an_admin(&txn, id).await?
+    };
+    if account.role == role {
+        return Ok(account);
+    }
+    change_role(txn, actor, account, role, now).await
+}
+
+async fn change_role(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    account: account::Model,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
+    let id = account.id;
+    let detail = format!("{} -> {}", role_name(account.role), role_name(role));
+    let mut changed = account.into_active_model();
+    changed.role = Set(role);
+    let changed = changed.update(&txn).await?;
+    audit::record(&txn, Event::RoleChanged, Some(id), actor, &detail, now).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Creates an active account for `email` without a password, and a one-time link on which its
+/// owner chooses one (the reset link, valid as long as a confirmation link). The link is given
+/// to the operator, not mailed. Needs password reset on, since the link is a reset link.
+pub async fn create(
+    ctx: &Context,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Created, Error> {
+    let address = Address::parse(email).map_err(|reason| Error::invalid("email", reason))?;
+    if !ctx.settings.reset.enabled {
+        return Err(Error::PasswordResetDisabled);
+    }
+    let txn = ctx.db.begin().await?;
+    if find_account(&txn, &address).await?.is_some() {
+        return Err(Error::invalid("email", "taken"));
+    }
+    let account = account::ActiveModel {
+        email: Set(address.as_stored()),
+        email_key: Set(address.key()),
+        first_name: Set(String::new()),
+        last_name: Set(String::new()),
+        // Matches no password: sign-in checks it against the dummy hash.
+        password_hash: Set(String::new()),
+        created_at: Set(now),
+        role: Set(role),
+        state: Set(State::Active),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let link = set_password_link(&txn, ctx, &account, now).await?;
+    audit::record(
+        &txn,
+        Event::AccountCreated,
+        Some(account.id),
+        actor,
+        role_name(role),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Created {
+        account,
+        set_password_link: link,
+    })
+}
+
+/// A role's name as stored and shown.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Member => "member",
+        Role::Inviter => "inviter",
+        Role::Admin => "admin",
+    }
+}
+
+/// A state's name as stored and shown.
+pub fn state_name(state: State) -> &'static str {
+    match state {
+        State::Active => "active",
+        State::PendingApproval => "pending_approval",
+        State::Disabled => "disabled",
+    }
+}
+
+/// A role by its name.
+pub fn parse_role(name: &str) -> Option<Role> {
+    [Role::Member, Role::Inviter, Role::Admin]
+        .into_iter()
+        .find(|role| role_name(*role) == name)
+}
+
+/// A state by its name.
+pub fn parse_state(name: &str) -> Option<State> {
+    [State::Active, State::PendingApproval, State::Disabled]
+        .into_iter()
+        .find(|state| state_name(*state) == name)
+}
+
+/// The account's row, locked until the transaction ends: two admins acting on one account
+/// take turns.
+async fn locked(txn: &DatabaseTransaction, id: i64) -> Result<account::Model, Error> {
+    account::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The account's row, locked, for a change that may take an admin away (demote, disable,
+/// delete): refused when it is the last active admin.
+///
+/// The active admins' rows are locked first, in id order, and the account's own row after
+/// them (it is among them when it is an admin): two admins demoting each other at once then
+/// queue on the same first row instead of deadlocking, and the second finds itself the last.
+async fn locked_keeping_an_admin(
+    txn: &DatabaseTransaction,
+    id: i64,
+) -> Result<account::Model, Error> {
+    let admins = account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Admin))
+        .filter(account::Column::State.eq(State::Active))
+        .order_by_asc(account::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    let account = locked(txn, id).await?;
+    let is_admin = account.role == Role::Admin && account.state == State::Active;
+    if is_admin && admins.iter().all(|admin| admin.id == account.id) {
+        return Err(Error::invalid("account", "last_admin"));
+    }
+    Ok(account)
+}
+
+async fn set_state(
+    txn: &DatabaseTransaction,
+    account: account::Model,
+    state: State,
+) -> Result<account::Model, Error> {
+    let mut changed = account.into_active_model();
+    changed.state = Set(state);
+    Ok(changed.update(txn).await?)
+}
+
+/// Deletes the account row and what hangs on it: sessions, reset requests and their links.
+async fn remove(txn: &DatabaseTransaction, account: &account::Model) -> Result<(), Error> {
+    end_all_sessions(txn, account.id).await?;
+    let resets: Vec<i64> = password_reset::Entity::find()
+        .select_only()
+        .column(password_reset::Column::Id)
+        .filter(password_reset::Column::AccountId.eq(account.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    token::revoke(txn, Purpose::PasswordReset, resets.clone()).await?;
+    password_reset::Entity::delete_many()
+        .filter(password_reset::Column::Id.is_in(resets))
+        .exec(txn)
+        .await?;
+    account::Entity::delete_by_id(account.id).exec(txn).await?;
+    Ok(())
+}
+
+fn owner(account: &account::Model) -> Recipient {
+    Recipient::new(&account.email, &account.first_name, &account.last_name)
+}

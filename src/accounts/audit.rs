@@ -1,0 +1,151 @@
+//! The audit log: one row per event in an account's life, written in the same transaction as
+//! the change it records, so the log never claims what did not happen nor misses what did.
+//! It holds who, what, when and from where; never a password, token or code.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::entities::audit_log;
+use crate::limits::ClientAddress;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    SignupConfirmed,
+    SignIn,
+    /// A wrong password (the account is named only when the address typed has one).
+    SignInFailed,
+    /// The right password into a waiting or disabled account.
+    SignInRefused,
+    PasswordReset,
+    AccountCreated,
+    AccountApproved,
+    AccountRejected,
+    AccountDisabled,
+    AccountEnabled,
+    AccountDeleted,
+    RoleChanged,
+}
+
+impl Event {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::SignupConfirmed => "signup_confirmed",
+            Event::SignIn => "sign_in",
+            Event::SignInFailed => "sign_in_failed",
+            Event::SignInRefused => "sign_in_refused",
+            Event::PasswordReset => "password_reset",
+            Event::AccountCreated => "account_created",
+            Event::AccountApproved => "account_approved",
+            Event::AccountRejected => "account_rejected",
+            Event::AccountDisabled => "account_disabled",
+            Event::AccountEnabled => "account_enabled",
+            Event::AccountDeleted => "account_deleted",
+            Event::RoleChanged => "role_changed",
+        }
+    }
+}
+
+/// Where an action came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An HTTP request.
+    Web,
+    /// The `doorstep` command on the server: whoever can read its configuration.
+    Cli,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Web => "web",
+            Source::Cli => "cli",
+        }
+    }
+}
+
+/// Who acts: an account over HTTP (an admin, or a person on their own account), or the
+/// command line.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account: Option<i64>,
+    pub source: Source,
+    pub client: Option<String>,
+}
+
+impl Actor {
+    /// The operator at the command line.
+    pub fn cli() -> Actor {
+        Actor {
+            account: None,
+            source: Source::Cli,
+            client: None,
+        }
+    }
+
+    /// A request over HTTP, by `account` when someone is signed in.
+    pub fn web(account: Option<i64>, client: &ClientAddress) -> Actor {
+        Actor {
+            account,
+            source: Source::Web,
+            client: client.0.map(|ip| ip.to_string()),
+        }
+    }
+}
+
+/// Writes one row; call it inside the transaction of the change it records.
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    event: Event,
+    account: Option<i64>,
+    actor: &Actor,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    audit_log::ActiveModel {
+        at: Set(now),
+        event: Set(event.as_str().to_owned()),
+        account_id: Set(account),
+        actor_id: Set(actor.account),
+        source: Set(actor.source.as_str().to_owned()),
+        client: Set(actor.client.clone()),
+        detail: Set(detail.to_owned()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// The events since `since`, oldest first, at most `limit`.
+pub async fn since(
+    conn: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::At.gte(since))
+        .order_by_asc(audit_log::Column::At)
+        .order_by_asc(audit_log::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
+/// The latest events of one account, newest first.
+pub async fn of_account(
+    conn: &impl ConnectionTrait,
+    account: i64,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::AccountId.eq(account))
+        .order_by_desc(audit_log::Column::At)
+        .order_by_desc(audit_log::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+}
