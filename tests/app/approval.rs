@@ -317,3 +317,88 @@ async fn the_approvers_mail_escapes_what_the_person_typed() {
     assert!(html.contains("&lt;b&gt;Ada&lt;"), "{html}");
     assert!(!html.contains("<b>Ada"), "{html}");
 }
+
+#[rocket::async_test]
+async fn a_waiting_account_is_signed_in_nowhere_and_gets_its_app_password_once_approved() {
+    let app = TestApp::with(approving(ApprovalMode::All)).await;
+    admin_account(&app, "root@example.net").await;
+    let mut body = signup_body("ada@example.com");
+    body["app_password"] = json!(true);
+    let reply = app.post_json("/auth/signup", &body).await;
+    let handle = reply.json()["registration"].as_str().unwrap().to_owned();
+    app.deliver().await;
+    let token = app.mails().pop().unwrap().token().unwrap();
+
+    // Asked to sign in, by the very client that signed up: not while the account waits.
+    let confirm = json!({"token": token, "login": true, "registration": handle});
+    let reply = app.post_json("/auth/signup/confirm", &confirm).await;
+    assert_eq!(
+        reply.json(),
+        json!({"status": "pending_approval"}),
+        "{}",
+        reply.body
+    );
+    assert!(reply.set_cookie("doorstep_session").is_none());
+    assert_eq!(app.count("sessions").await, 0);
+    let read = app
+        .get_json(&format!("/auth/signup/status/{handle}"))
+        .await
+        .json();
+    assert_eq!(
+        read,
+        json!({"status": "pending_approval"}),
+        "no app password yet"
+    );
+
+    let waiting = account(&app, "ada@example.com").await.unwrap();
+    let ctx = &app.state().accounts;
+    admin::approve(ctx, &Actor::cli(), waiting.id, app.clock.now())
+        .await
+        .unwrap();
+    let first = app
+        .get_json(&format!("/auth/signup/status/{handle}"))
+        .await
+        .json();
+    assert_eq!(first["status"], "finished");
+    let secret = first["app_password"]
+        .as_str()
+        .expect("handed out now")
+        .to_owned();
+    let again = app
+        .get_json(&format!("/auth/signup/status/{handle}"))
+        .await
+        .json();
+    assert_eq!(again, json!({"status": "finished"}));
+
+    // Disabled, it opens nothing, whatever it holds.
+    let basic = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("ada@example.com:{secret}")
+        )
+    );
+    let me = |header: String| {
+        let request = app
+            .client
+            .get("/auth/me")
+            .header(rocket::http::Header::new("Authorization", header))
+            .header(rocket::http::Accept::JSON);
+        app.send(request)
+    };
+    assert_eq!(me(basic.clone()).await.status, Status::Ok);
+    let bearer = app.sign_in("ada@example.com", PASSWORD).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(me(format!("Bearer {bearer}")).await.status, Status::Ok);
+    admin::disable(ctx, &Actor::cli(), waiting.id, app.clock.now())
+        .await
+        .unwrap();
+    me(basic)
+        .await
+        .assert_error(Status::Unauthorized, "unauthenticated");
+    me(format!("Bearer {bearer}"))
+        .await
+        .assert_error(Status::Unauthorized, "unauthenticated");
+}
