@@ -34,7 +34,9 @@ pub enum Format {
 }
 
 impl Format {
-    /// JSON when `Accept` prefers it, or when `Accept` says nothing and the body was JSON.
+    /// JSON when `Accept` prefers it, or when `Accept` says nothing and the body was JSON or
+    /// the request carries `Authorization` (a Bearer token or an app password: a program, as
+    /// browsers send neither on their own).
     pub fn of(req: &Request<'_>) -> Format {
         let preferred = req.accept().map(|accept| accept.preferred().media_type());
         match preferred {
@@ -51,6 +53,7 @@ impl Format {
             {
                 Format::Json
             }
+            _ if req.headers().contains("Authorization") => Format::Json,
             _ => Format::Html,
         }
     }

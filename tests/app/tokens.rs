@@ -312,3 +312,44 @@ async fn an_account_that_is_gone_loses_its_sessions_on_the_next_request() {
         reply.assert_error(Status::Unauthorized, "unauthenticated");
     }
 }
+
+/// curl sends `Accept: */*`: a request that carries a credential of a program gets JSON, as one
+/// that sent a JSON body does.
+#[rocket::async_test]
+async fn a_bearer_request_accepting_anything_gets_json() {
+    let app = TestApp::start().await;
+    app.confirmed_account("ada@example.com", "correct horse battery staple")
+        .await;
+    let token = app
+        .sign_in("ada@example.com", "correct horse battery staple")
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for accept in [None, Some("*/*")] {
+        let mut request = app
+            .client
+            .get("/auth/me")
+            .header(Header::new("Authorization", format!("Bearer {token}")));
+        if let Some(accept) = accept {
+            request = request.header(Header::new("Accept", accept));
+        }
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, Status::Ok);
+        assert_eq!(reply.json()["email"], "ada@example.com", "{accept:?}");
+        let refused = app
+            .client
+            .get("/auth/me")
+            .header(Header::new("Accept", "*/*"))
+            .header(Header::new("Authorization", "Bearer nonsense"));
+        let refused = app.send(refused).await;
+        refused.assert_error(Status::Unauthorized, "unauthenticated");
+    }
+    // A browser's navigation, without a credential header, still gets the page.
+    let page = app
+        .client
+        .get("/auth/login")
+        .header(Header::new("Accept", "*/*"));
+    assert!(app.send(page).await.body.contains("<form"));
+}
