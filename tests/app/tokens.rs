@@ -168,6 +168,7 @@ async fn a_session_lists_the_accounts_sessions_and_ends_one() {
     assert_eq!(current.len(), 1);
     let browser = &sessions[0];
     assert_eq!(browser["user_agent"], "Firefox/140 on Linux");
+    assert_eq!(browser["device"], "Firefox on Linux");
     assert_eq!(browser["created_at"], "2026-11-22T12:00:00Z");
     assert_eq!(browser["expires_at"], "2026-12-06T12:00:00Z");
     assert_eq!(browser["last_used_at"], "2026-11-22T12:00:00Z");

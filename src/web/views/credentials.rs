@@ -19,6 +19,9 @@ pub struct SessionView {
     last_used_at: Option<String>,
     /// The client's `User-Agent` at sign-in, to recognise it by.
     user_agent: Option<String>,
+    /// The same, said shortly: browser and system, e.g. `Firefox on Windows`.
+    #[schema(example = "Firefox on Windows")]
+    device: Option<String>,
     /// Whether this is the session the request came with.
     current: bool,
 }
@@ -30,8 +33,92 @@ impl SessionView {
             created_at: time(session.created_at),
             expires_at: time(session.expires_at),
             last_used_at: session.last_used_at.map(time),
+            device: session.user_agent.as_deref().map(device),
             user_agent: session.user_agent,
             current: session.id == current,
+        }
+    }
+}
+
+/// A `User-Agent` as a person recognises their device: `Firefox on Windows`, `curl`. Order
+/// matters: Edge and Opera say Chrome too, Chrome says Safari, Android says Linux.
+fn device(user_agent: &str) -> String {
+    const BROWSERS: &[(&str, &str)] = &[
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ];
+    const SYSTEMS: &[(&str, &str)] = &[
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |table: &[(&str, &'static str)]| {
+        table
+            .iter()
+            .find(|(mark, _)| user_agent.contains(mark))
+            .map(|&(_, name)| name)
+    };
+    match (find(BROWSERS), find(SYSTEMS)) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser.to_owned(),
+        (None, Some(system)) => format!("A program on {system}"),
+        // Not a browser we know: its own first word (`okhttp/4.9`, `python-requests/2.31`).
+        (None, None) => user_agent
+            .split(['/', ' '])
+            .next()
+            .filter(|word| !word.is_empty())
+            .unwrap_or("Unknown device")
+            .chars()
+            .take(40)
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device;
+
+    #[test]
+    fn devices_are_named_as_people_know_them() {
+        let cases = [
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox on Windows",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                 Chrome/131.0.0.0 Safari/537.36",
+                "Chrome on Linux",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 \
+                 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+                "Safari on macOS",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) \
+                 Chrome/131.0.0.0 Mobile Safari/537.36 EdgA/131.0.0.0",
+                "Chrome on Android",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like \
+                 Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                "Edge on Windows",
+            ),
+            ("curl/8.5.0", "curl"),
+            ("okhttp/4.12.0", "okhttp"),
+            ("", "Unknown device"),
+        ];
+        for (agent, named) in cases {
+            assert_eq!(device(agent), named, "{agent}");
         }
     }
 }
