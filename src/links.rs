@@ -4,10 +4,13 @@
 //! Links that leave the server (in mail, in JSON for other origins) are absolute and built from
 //! `base-url`, never from request headers: a forged `Host` must not be able to point a
 //! confirmation link elsewhere. Links within the site's own pages are paths under `base-path`.
+//! A mailed link leads to the front-end's own page instead where the operator set a template
+//! for it (`doorstep.auth.links.*`).
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::config::Settings;
+use crate::config::{LinkTemplate, LinkTemplates, Settings};
 
 const SIGNUP: &str = "/auth/signup";
 const SIGNUP_CONFIRM: &str = "/auth/signup/confirm";
@@ -15,6 +18,7 @@ const SIGNUP_RESEND: &str = "/auth/signup/resend";
 const SIGNUP_USERNAME: &str = "/auth/signup/username";
 const PASSWORD_RESET: &str = "/auth/pwreset";
 const PASSWORD_RESET_CONFIRM: &str = "/auth/pwreset/confirm";
+const EMAIL_CHANGE: &str = "/auth/me/email";
 const LOGIN: &str = "/auth/login";
 const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
@@ -28,6 +32,11 @@ const USERNAME_SCRIPT: &str = "/static/username.js";
 const OPENAPI: &str = "/openapi.json";
 const DOCS: &str = "/docs";
 
+/// What a token keeps of itself in a link: the base64url alphabet. Everything else is
+/// percent-encoded, so a token can never end a query value, start a fragment or make a `..`
+/// path segment wherever its template puts it.
+const TOKEN: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
+
 /// Builds doorstep's URLs.
 #[derive(Debug, Clone)]
 pub struct Links {
@@ -35,6 +44,8 @@ pub struct Links {
     root: String,
     /// `""` or `/x/y`: the prefix of paths within the site.
     base_path: String,
+    /// The front-end's pages for mailed links, where the operator named them.
+    templates: LinkTemplates,
 }
 
 impl Links {
@@ -43,6 +54,7 @@ impl Links {
         Links {
             root: format!("{base}{}", settings.base_path),
             base_path: settings.base_path.clone(),
+            templates: settings.links.clone(),
         }
     }
 
@@ -63,12 +75,29 @@ impl Links {
 
     /// The link in a sign-up mail.
     pub fn signup_confirmation(&self, secret: &str) -> String {
-        format!("{}{SIGNUP}?confirm={secret}", self.root)
+        self.mailed(self.templates.signup.as_ref(), SIGNUP, "confirm", secret)
     }
 
     /// The link in a reset mail.
     pub fn password_reset(&self, secret: &str) -> String {
-        format!("{}{PASSWORD_RESET}?confirm={secret}", self.root)
+        let template = self.templates.password_reset.as_ref();
+        self.mailed(template, PASSWORD_RESET, "confirm", secret)
+    }
+
+    /// The link in the mail that confirms a new address.
+    pub fn email_change(&self, secret: &str) -> String {
+        let template = self.templates.email_change.as_ref();
+        self.mailed(template, EMAIL_CHANGE, "confirm", secret)
+    }
+
+    /// The link in an invitation mail.
+    pub fn invitation(&self, secret: &str) -> String {
+        self.mailed(
+            self.templates.invitation.as_ref(),
+            SIGNUP,
+            "invitation",
+            secret,
+        )
     }
 
     /// The sign-in page, for mail.
@@ -136,6 +165,26 @@ impl Links {
     fn path(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
     }
+
+    /// A mailed link: the token in the front-end's page where a template is set, else in
+    /// `parameter` of doorstep's own page at `path`. The same for everyone, since the
+    /// template is the operator's.
+    fn mailed(
+        &self,
+        template: Option<&LinkTemplate>,
+        path: &str,
+        parameter: &str,
+        secret: &str,
+    ) -> String {
+        let token = utf8_percent_encode(secret, TOKEN);
+        match template {
+            Some(template) => {
+                let (before, after) = template.around();
+                format!("{before}{token}{after}")
+            }
+            None => format!("{}{path}?{parameter}={token}", self.root),
+        }
+    }
 }
 
 fn captcha_png(id: &str) -> String {
@@ -170,6 +219,7 @@ pub struct PageLinks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::RedirectRule;
 
     #[test]
     fn absolute_links_come_from_base_url_and_paths_from_base_path() {
@@ -200,5 +250,90 @@ mod tests {
             "https://id.example/store/openapi.json"
         );
         assert_eq!(links.api_reference(), "https://id.example/store/docs");
+    }
+
+    fn with_templates(configure: impl FnOnce(&mut LinkTemplates, &[RedirectRule])) -> Links {
+        let mut settings = Settings::defaults();
+        settings.base_url = url::Url::parse("https://id.example/").unwrap();
+        settings.permitted_redirects = vec![RedirectRule::parse("https://app.example").unwrap()];
+        configure(&mut settings.links, &settings.permitted_redirects);
+        Links::new(&settings)
+    }
+
+    fn template(text: &str, permitted: &[RedirectRule]) -> Option<LinkTemplate> {
+        Some(LinkTemplate::parse(text, permitted).unwrap())
+    }
+
+    #[test]
+    fn unset_templates_keep_links_on_doorstep_pages() {
+        let links = with_templates(|_, _| {});
+        assert_eq!(
+            links.signup_confirmation("T-_1"),
+            "https://id.example/auth/signup?confirm=T-_1"
+        );
+        assert_eq!(
+            links.password_reset("T"),
+            "https://id.example/auth/pwreset?confirm=T"
+        );
+        assert_eq!(
+            links.email_change("T"),
+            "https://id.example/auth/me/email?confirm=T"
+        );
+        assert_eq!(
+            links.invitation("T"),
+            "https://id.example/auth/signup?invitation=T"
+        );
+    }
+
+    #[test]
+    fn each_template_receives_its_own_links() {
+        let links = with_templates(|templates, permitted| {
+            templates.signup = template("https://app.example/verify?t={token}&x=1", permitted);
+            templates.password_reset = template("https://app.example/reset/{token}", permitted);
+            templates.email_change = template("https://app.example/#/email/{token}", permitted);
+            templates.invitation =
+                template("https://app.example/join?invitation={token}", permitted);
+        });
+        assert_eq!(
+            links.signup_confirmation("Abc-_9"),
+            "https://app.example/verify?t=Abc-_9&x=1"
+        );
+        assert_eq!(links.password_reset("R"), "https://app.example/reset/R");
+        assert_eq!(links.email_change("E"), "https://app.example/#/email/E");
+        assert_eq!(
+            links.invitation("I"),
+            "https://app.example/join?invitation=I"
+        );
+    }
+
+    #[test]
+    fn one_template_leaves_the_other_links_alone() {
+        let links = with_templates(|templates, permitted| {
+            templates.invitation = template("https://app.example/join/{token}", permitted);
+        });
+        assert_eq!(links.invitation("I"), "https://app.example/join/I");
+        assert_eq!(
+            links.signup_confirmation("T"),
+            "https://id.example/auth/signup?confirm=T"
+        );
+        assert_eq!(
+            links.email_change("T"),
+            "https://id.example/auth/me/email?confirm=T"
+        );
+    }
+
+    #[test]
+    fn tokens_are_percent_encoded_into_their_place() {
+        let links = with_templates(|templates, permitted| {
+            templates.signup = template("https://app.example/verify/{token}?x=1", permitted);
+        });
+        assert_eq!(
+            links.signup_confirmation("a/../b?c=d&e#f"),
+            "https://app.example/verify/a%2F%2E%2E%2Fb%3Fc%3Dd%26e%23f?x=1"
+        );
+        assert_eq!(
+            links.password_reset("a&b"),
+            "https://id.example/auth/pwreset?confirm=a%26b"
+        );
     }
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Approval, Captcha, Codes, Email, MailTransport, Metrics, PasswordReset, PasswordRules,
-    RateLimits, Settings, Signup, Usernames,
+    Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, PasswordReset,
+    PasswordRules, RateLimits, Settings, Signup, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -56,6 +56,7 @@ impl Settings {
                 bcc: Vec::new(),
             },
             permitted_redirects: Vec::new(),
+            links: LinkTemplates::default(),
             cors_origins: Vec::new(),
             password: PasswordRules {
                 min_length: 10,

@@ -11,6 +11,7 @@ mod codes;
 mod cors;
 mod defaults;
 mod escapes;
+mod links;
 mod mail;
 mod metrics;
 mod properties;
@@ -27,6 +28,7 @@ pub use approval::{Approval, ApprovalMode};
 pub use auth::{PasswordReset, PasswordRules, Signup};
 pub use codes::Codes;
 pub use cors::Origin;
+pub use links::{LinkTemplate, LinkTemplates};
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
 pub use metrics::Metrics;
 pub use properties::check_environment;
@@ -70,6 +72,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<Cidr>,
     pub email: Email,
     pub permitted_redirects: Vec<RedirectRule>,
+    /// The front-end's pages that mailed links lead to (`doorstep.auth.links.*`), each a
+    /// permitted redirect target.
+    pub links: LinkTemplates,
     /// Front-end origins that may call the JSON API from a browser, with credentials
     /// (`doorstep.cors.origins`); no two alike.
     pub cors_origins: Vec<Origin>,
@@ -154,6 +159,8 @@ impl Settings {
         let defaults = Settings::defaults();
         let signup = auth::signup(&source, &defaults.signup)?;
         let approval = approval::approval(&source, &signup.whitelist)?;
+        let permitted_redirects =
+            each_item(source.list("auth.permitted.redirects"), RedirectRule::parse)?;
         let settings = Settings {
             base_url: source
                 .parsed("base-url", base_url)?
@@ -186,10 +193,8 @@ impl Settings {
             limits: protection::rate_limits(&source)?,
             trusted_proxies: protection::trusted_proxies(&source)?,
             email: mail::email(&source)?,
-            permitted_redirects: each_item(
-                source.list("auth.permitted.redirects"),
-                RedirectRule::parse,
-            )?,
+            links: links::link_templates(&source, &permitted_redirects)?,
+            permitted_redirects,
             cors_origins: cors_origins(&source)?,
             password: auth::password(&source, &defaults.password)?,
             mail: mail::mail(&source)?,

@@ -16,6 +16,7 @@ mod cors;
 mod faults;
 mod gate;
 mod limits;
+mod links;
 mod logs;
 mod mail;
 mod metrics;

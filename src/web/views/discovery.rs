@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::signup::{PasswordLimits, UsernameRules, signup_fields};
-use crate::config::Settings;
+use crate::config::{LinkTemplate, LinkTemplates, Settings};
 use crate::links::Links;
 
 /// What this server offers today.
@@ -36,6 +36,8 @@ pub struct Discovery {
     /// Whether accounts may hold app passwords (`doorstep.auth.app-passwords`), and a sign-up
     /// may ask for one with `"app_password": true`.
     app_passwords: bool,
+    /// Which mailed links lead to the front-end's own pages (`doorstep.auth.links.*`).
+    mail_links: MailLinks,
     links: DiscoveryLinks,
     // The seed APIs (DESIGN.md section 10) add their members here as they are built.
 }
@@ -111,6 +113,22 @@ struct RemoteOffer {
     site_key: String,
 }
 
+/// Each mailed link's page: the front-end's URL template, whose `{token}` the mail fills in
+/// (the page then posts the token to the flow's confirm route), or null while the link
+/// opens doorstep's own page. Templates are no secret: every such mail shows one.
+#[derive(Serialize, ToSchema)]
+struct MailLinks {
+    /// The sign-up confirmation mail's link; its token goes to `POST /auth/signup/confirm`.
+    #[schema(example = "https://app.example.com/verify?t={token}")]
+    signup: Option<String>,
+    /// The reset mail's link; its token goes to `POST /auth/pwreset/confirm`.
+    password_reset: Option<String>,
+    /// The link that confirms a new address.
+    email_change: Option<String>,
+    /// The invitation mail's link.
+    invitation: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 struct DiscoveryLinks {
     /// The OpenAPI 3.1 description.
@@ -164,10 +182,23 @@ impl Discovery {
                 .map(|origin| origin.to_string())
                 .collect(),
             app_passwords: settings.app_passwords,
+            mail_links: MailLinks::of(&settings.links),
             links: DiscoveryLinks {
                 openapi: links.api_description(),
                 docs: links.api_reference(),
             },
+        }
+    }
+}
+
+impl MailLinks {
+    fn of(templates: &LinkTemplates) -> MailLinks {
+        let shown = |template: &Option<LinkTemplate>| template.as_ref().map(ToString::to_string);
+        MailLinks {
+            signup: shown(&templates.signup),
+            password_reset: shown(&templates.password_reset),
+            email_change: shown(&templates.email_change),
+            invitation: shown(&templates.invitation),
         }
     }
 }
