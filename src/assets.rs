@@ -77,6 +77,11 @@ impl Templates {
 
     /// Renders the template `name` with `values` (a struct or a JSON object); the error says
     /// why, causes included, for the log.
+    /// Whether a template of this name exists (shipped or the operator's).
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|known| known == name)
+    }
+
     pub fn render(&self, name: &str, values: &impl Serialize) -> Result<String, String> {
         let context = tera::Context::from_serialize(values)
             .map_err(|err| format!("values for {name}: {}", explain(&err)))?;

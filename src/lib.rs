@@ -16,6 +16,7 @@ pub mod error;
 pub mod fields;
 pub mod gate;
 pub mod housekeeping;
+pub mod i18n;
 pub mod limits;
 pub mod links;
 pub mod logging;

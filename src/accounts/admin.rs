@@ -417,4 +417,5 @@ async fn remove(txn: &DatabaseTransaction, account: &account::Model) -> Result<(
 
 fn owner(account: &account::Model) -> Recipient {
     Recipient::new(&account.email, &account.first_name, &account.last_name)
+        .reading(account.language.as_deref())
 }

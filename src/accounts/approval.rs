@@ -39,7 +39,10 @@ pub async fn notify_approvers(
             .all(conn)
             .await?
             .iter()
-            .map(|admin| Recipient::new(&admin.email, &admin.first_name, &admin.last_name))
+            .map(|admin| {
+                Recipient::new(&admin.email, &admin.first_name, &admin.last_name)
+                    .reading(admin.language.as_deref())
+            })
             .collect()
     } else {
         ctx.settings

@@ -279,6 +279,7 @@ async fn create_account(
         created_at: Set(now),
         username: Set(username.as_ref().map(|name| name.as_typed().to_owned())),
         username_key: Set(username.as_ref().map(|name| name.key().to_owned())),
+        language: Set(pending.language.clone()),
         role: Set(account::Role::Member),
         state: Set(if waiting {
             State::PendingApproval

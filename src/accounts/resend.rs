@@ -61,7 +61,8 @@ pub async fn resend_confirmation(
         .await?;
     if let (false, Some(pending)) = (has_account, waiting) {
         let expires_at = now + ctx.settings.signup.confirm_ttl;
-        let to = Recipient::new(&pending.email, &pending.first_name, &pending.last_name);
+        let to = Recipient::new(&pending.email, &pending.first_name, &pending.last_name)
+            .reading(pending.language.as_deref());
         let issued = token::issue(Purpose::Signup, pending.id, now, expires_at);
         issued.row.insert(&txn).await?;
         let mut pending = pending.into_active_model();

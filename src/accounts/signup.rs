@@ -67,6 +67,10 @@ pub struct SignUpForm {
     pub app_password: bool,
     #[serde(flatten)]
     pub captcha: CaptchaFields,
+    /// The language the request was made in (`?lang=`, the `doorstep_lang` cookie or
+    /// `Accept-Language`), set by the web layer: the person's mails are written in it.
+    #[serde(skip)]
+    pub language: Option<&'static str>,
 }
 
 /// What the person is told: the same whether or not the address already has an account.
@@ -86,6 +90,7 @@ pub struct Application {
     url_success: Option<Url>,
     url_failure: Option<Url>,
     app_password: bool,
+    language: Option<&'static str>,
 }
 
 impl Application {
@@ -134,6 +139,7 @@ impl Application {
             url_success,
             url_failure,
             app_password: form.app_password,
+            language: form.language,
         })
     }
 }
@@ -181,7 +187,9 @@ pub async fn sign_up(
     let expires_at = now + ctx.settings.signup.confirm_ttl;
     let (letter, pending) = match existing {
         Some(account) => {
-            let to = Recipient::new(&account.email, &account.first_name, &account.last_name);
+            // The owner reads the mail in their own language, not the one of whoever signed up.
+            let to = Recipient::new(&account.email, &account.first_name, &account.last_name)
+                .reading(account.language.as_deref());
             (ctx.mail.composer.already_registered(&to, now)?, None)
         }
         None => {
@@ -198,7 +206,8 @@ pub async fn sign_up(
                 now,
             )
             .await?;
-            let to = Recipient::new(&email, &application.first_name, &application.last_name);
+            let to = Recipient::new(&email, &application.first_name, &application.last_name)
+                .reading(application.language);
             let link = ctx.links.signup_confirmation(&secret);
             let letter = ctx
                 .mail
@@ -247,6 +256,7 @@ async fn store_pending(
             .username
             .as_ref()
             .map(|name| name.as_typed().to_owned())),
+        language: Set(application.language.map(str::to_owned)),
         ..Default::default()
     }
     .insert(txn)

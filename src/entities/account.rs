@@ -21,6 +21,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username_key: Option<String>,
     pub role: Role,
+    /// The language mails to this person are written in (`en`, `de`, `sv`, `fr`); none: the
+    /// default.
+    pub language: Option<String>,
     pub state: State,
 }
 

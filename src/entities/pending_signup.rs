@@ -23,6 +23,9 @@ pub struct Model {
     pub username: Option<String>,
     /// Set when an admin rejected the account this sign-up created (the account is gone).
     pub rejected_at: Option<DateTimeUtc>,
+    /// The language mails to this person are written in (`en`, `de`, `sv`, `fr`); none: the
+    /// default.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -198,9 +198,19 @@ impl Composer {
         to: &Recipient,
         values: &impl Serialize,
     ) -> Result<Letter, Error> {
+        // `email/de/signup_confirmation/…` when there is one, else the default language's.
+        let in_language = format!("email/{}/{message}", to.language);
+        let folder = if self
+            .templates
+            .has(&format!("{in_language}/subject.txt.tera"))
+        {
+            in_language
+        } else {
+            format!("email/{message}")
+        };
         let part = |name: &str| {
             self.templates
-                .render(&format!("email/{message}/{name}"), values)
+                .render(&format!("{folder}/{name}"), values)
                 .map_err(|err| Error::internal("rendering mail", err))
         };
         Ok(Letter {

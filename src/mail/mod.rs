@@ -15,11 +15,12 @@ use tokio::sync::Notify;
 pub use compose::Composer;
 pub use transport::{MemoryMailbox, SentMail, Transport};
 
-/// Someone a letter is addressed to.
+/// Someone a letter is addressed to, and the language they read.
 pub struct Recipient {
     pub email: String,
     pub name: String,
     pub first_name: String,
+    pub language: &'static str,
 }
 
 impl Recipient {
@@ -28,7 +29,17 @@ impl Recipient {
             email: email.to_owned(),
             name: format!("{first_name} {last_name}").trim().to_owned(),
             first_name: first_name.to_owned(),
+            language: crate::i18n::DEFAULT,
         }
+    }
+
+    /// The letter in the language stored for this person (the default when none is, or when it
+    /// is not one doorstep speaks).
+    pub fn reading(mut self, language: Option<&str>) -> Self {
+        self.language = language
+            .and_then(crate::i18n::known)
+            .unwrap_or(crate::i18n::DEFAULT);
+        self
     }
 
     fn mailbox(&self) -> Result<Mailbox, lettre::address::AddressError> {

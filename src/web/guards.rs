@@ -247,6 +247,25 @@ impl<'r> FromRequest<'r> for ClientAddress {
     }
 }
 
+/// The language of the request: `?lang=`, then the `doorstep_lang` cookie, then
+/// `Accept-Language` (see `i18n::negotiate`).
+pub struct Language(pub &'static str);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Language {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let query = req.query_value::<&str>("lang").and_then(Result::ok);
+        let cookie = req
+            .cookies()
+            .get("doorstep_lang")
+            .map(|cookie| cookie.value());
+        let accept = req.headers().get_one("Accept-Language");
+        Outcome::Success(Language(crate::i18n::negotiate(query, cookie, accept)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::Doorstep;
 use super::cookies::{forget_signup, remember_signup, signup_handle, start_session};
-use super::guards::{LinkToken, OpeningConfirms, SignupOpen};
+use super::guards::{Language, LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::SignUpPageOrAccount;
 use super::views::{
@@ -93,9 +93,11 @@ pub async fn sign_up(
     jar: &CookieJar<'_>,
     _open: SignupOpen,
     client: ClientAddress,
+    language: Language,
     input: Input<SignUpForm>,
 ) -> Result<Reply, Failed> {
-    let form = input.0;
+    let mut form = input.0;
+    form.language = Some(language.0);
     let page = SignUpPage::new(app.settings(), &app.accounts.captcha).refill(&form);
     let signed_up = accounts::sign_up(&app.accounts, form, &client, app.clock.now())
         .await

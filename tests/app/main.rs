@@ -15,6 +15,7 @@ mod config;
 mod cors;
 mod faults;
 mod gate;
+mod languages;
 mod limits;
 mod links;
 mod logs;
