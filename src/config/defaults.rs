@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Captcha, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits, Settings,
-    Signup, Usernames,
+    Captcha, Email, MailTransport, Metrics, Nextcloud, PasswordReset, PasswordRules, RateLimits,
+    Settings, Signup, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -61,6 +61,7 @@ impl Settings {
             mail: MailTransport::File(PathBuf::from(DEFAULT_MAIL_DIR)),
             metrics: Metrics::default(),
             max_connections: 1024,
+            nextcloud: Nextcloud::default(),
         }
     }
 }

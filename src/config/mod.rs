@@ -11,6 +11,7 @@ mod defaults;
 mod escapes;
 mod mail;
 mod metrics;
+mod nextcloud;
 mod properties;
 #[cfg(test)]
 mod proptests;
@@ -25,6 +26,7 @@ pub use auth::{PasswordReset, PasswordRules, Signup};
 pub use cors::Origin;
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
 pub use metrics::Metrics;
+pub use nextcloud::Nextcloud;
 pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
@@ -72,6 +74,8 @@ pub struct Settings {
     /// Connections one process serves at once (`doorstep.server.max-connections`); more wait
     /// in the kernel's queue until one closes.
     pub max_connections: usize,
+    /// Nextcloud's registration APIs (`doorstep.compat.nextcloud.*`).
+    pub nextcloud: Nextcloud,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -185,7 +189,9 @@ impl Settings {
             max_connections: source
                 .parsed("server.max-connections", max_connections)?
                 .unwrap_or(defaults.max_connections),
+            nextcloud: nextcloud::nextcloud(&source, &defaults.nextcloud)?,
         };
+        nextcloud::check(&source, &settings)?;
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),
             ("auth.password-reset", settings.reset.enabled),
