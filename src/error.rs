@@ -50,8 +50,15 @@ pub enum Error {
     /// own nor listed in `doorstep.cors.origins`.
     #[error("Requests from this page's origin are not accepted.")]
     OriginNotAllowed,
+    /// An OCS request without `OCS-APIRequest: true`: Nextcloud's guard against pages
+    /// elsewhere, which cannot add that header without a preflight.
+    #[error("OCS requests must carry the header OCS-APIRequest: true.")]
+    OcsHeaderMissing,
     #[error("There is nothing here.")]
     NotFound,
+    /// A reply format this route does not offer (Nextcloud's OCS XML).
+    #[error("This API answers in JSON only: send Accept: application/json or ?format=json.")]
+    NotAcceptable,
     #[error("This link has expired. Please ask for a new one.")]
     TokenExpired,
     /// Usernames are public, so saying one is taken reveals no address.
@@ -94,7 +101,9 @@ impl Error {
             Error::DomainNotAllowed => "domain_not_allowed",
             Error::CsrfInvalid => "csrf_invalid",
             Error::OriginNotAllowed => "origin_not_allowed",
+            Error::OcsHeaderMissing => "ocs_header_missing",
             Error::NotFound => "not_found",
+            Error::NotAcceptable => "not_acceptable",
             Error::TokenExpired => "token_expired",
             Error::UsernameTaken => "username_taken",
             Error::BodyTooLarge => "body_too_large",
@@ -117,7 +126,10 @@ impl Error {
             | Error::CaptchaRequired
             | Error::CaptchaInvalid
             | Error::TokenInvalid => 400,
-            Error::InvalidCredentials | Error::Unauthenticated | Error::BearerRequired => 401,
+            Error::InvalidCredentials
+            | Error::Unauthenticated
+            | Error::BearerRequired
+            | Error::OcsHeaderMissing => 401,
             Error::SessionRequired
             | Error::SignupDisabled
             | Error::PasswordResetDisabled
@@ -125,6 +137,7 @@ impl Error {
             | Error::CsrfInvalid
             | Error::OriginNotAllowed => 403,
             Error::NotFound => 404,
+            Error::NotAcceptable => 406,
             Error::UsernameTaken => 409,
             Error::TokenExpired => 410,
             Error::RateLimited { .. } => 429,
