@@ -35,6 +35,9 @@ pub struct Discovery {
     /// may ask for one with `"app_password": true`.
     app_passwords: bool,
     links: DiscoveryLinks,
+    /// Other systems' registration APIs this server speaks (`doorstep.compat.*`), each with
+    /// where it is; `[]` when none is on.
+    seed_apis: Vec<SeedApi>,
     // Confirmation codes, approval and the seed APIs (DESIGN.md sections 8 to 10)
     // add their members here as they are built.
 }
@@ -94,6 +97,34 @@ struct RemoteOffer {
 }
 
 #[derive(Serialize, ToSchema)]
+struct SeedApi {
+    /// `nextcloud` (the draft of the registration app's issue #41, also discovered at
+    /// `/.well-known/nextcloud/registration`) or `nextcloud-ocs` (the OCS API the app shipped).
+    #[schema(example = "nextcloud")]
+    name: &'static str,
+    /// The API's base, absolute.
+    #[schema(example = "https://id.example.com/apps/registration/api/1.0")]
+    url: String,
+}
+
+impl SeedApi {
+    fn served(settings: &Settings, links: &Links) -> Vec<SeedApi> {
+        let mut served = Vec::new();
+        if settings.nextcloud.enabled {
+            served.push(SeedApi {
+                name: "nextcloud",
+                url: links.nextcloud_api(),
+            });
+            served.push(SeedApi {
+                name: "nextcloud-ocs",
+                url: links.nextcloud_ocs(),
+            });
+        }
+        served
+    }
+}
+
+#[derive(Serialize, ToSchema)]
 struct DiscoveryLinks {
     /// The OpenAPI 3.1 description.
     openapi: String,
@@ -144,6 +175,7 @@ impl Discovery {
                 openapi: links.api_description(),
                 docs: links.api_reference(),
             },
+            seed_apis: SeedApi::served(settings, links),
         }
     }
 }
