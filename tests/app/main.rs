@@ -17,6 +17,7 @@ mod limits;
 mod logs;
 mod mail;
 mod metrics;
+mod nextcloud;
 mod openapi;
 mod overload;
 mod password_reset;
