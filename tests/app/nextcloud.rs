@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use doorstep::config::{Settings, UsernameMode};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use serde_json::{Value, json};
 
 use crate::support::{Reply, TestApp};
@@ -637,6 +637,48 @@ async fn ocs_needs_its_header_and_answers_json_only() {
 }
 
 #[rocket::async_test]
+async fn a_listed_front_end_may_send_the_ocs_header_and_others_are_refused() {
+    let app = app_with(|s| {
+        s.cors_origins = vec![doorstep::config::Origin::parse("https://app.example").unwrap()];
+    })
+    .await;
+    let preflight = app
+        .send(
+            app.client
+                .req(Method::Options, format!("{OCS}/register"))
+                .header(Header::new("Origin", "https://app.example"))
+                .header(Header::new("Access-Control-Request-Method", "POST"))
+                .header(Header::new(
+                    "Access-Control-Request-Headers",
+                    "content-type, ocs-apirequest",
+                )),
+        )
+        .await;
+    assert_eq!(preflight.status, Status::NoContent, "{}", preflight.body);
+    let allowed = preflight.header("Access-Control-Allow-Headers").unwrap();
+    assert!(allowed.contains("OCS-APIRequest"), "{allowed}");
+    let from = |origin: &'static str| {
+        app.client
+            .post(format!("{OCS}/register"))
+            .header(ContentType::JSON)
+            .header(Header::new("Accept", "application/json"))
+            .header(Header::new("OCS-APIRequest", "true"))
+            .header(Header::new("Origin", origin))
+            .body(account("ada", "ada@example.com").to_string())
+    };
+    let listed = app.send(from("https://app.example")).await;
+    assert_eq!(listed.status, Status::Ok, "{}", listed.body);
+    assert_eq!(
+        listed.header("Access-Control-Allow-Origin"),
+        Some("https://app.example")
+    );
+    let footprint = app.footprint().await;
+    let elsewhere = app.send(from("https://evil.example")).await;
+    assert_ocs_failure(&elsewhere, Status::Forbidden, "origin_not_allowed");
+    assert_eq!(app.footprint().await, footprint);
+}
+
+#[rocket::async_test]
 async fn discovery_and_the_one_step_proposal_work_at_the_root_too() {
     let app = app_with(|s| {
         s.base_path = "/store".into();
@@ -820,11 +862,11 @@ async fn switched_on_every_route_is_described_in_its_own_shapes() {
             &account("ada", "ada@example.com"),
         )
         .await;
-    assert_fits(&created.json(), &schemas["Created"]);
+    assert_fits(&created.json(), &schemas["NextcloudCreated"]);
     let refused = app
         .post_json(&format!("{API}/register/create"), &account("ada", "nope"))
         .await;
-    assert_fits(&refused.json(), &schemas["Message"]);
+    assert_fits(&refused.json(), &schemas["NextcloudMessage"]);
     let codes = &schemas["ErrorBody"]["properties"]["error"]["enum"];
     for code in ["ocs_header_missing", "not_acceptable"] {
         assert!(codes.as_array().unwrap().contains(&json!(code)), "{code}");

@@ -8,6 +8,7 @@ use crate::captcha::CaptchaFields;
 
 /// What a client checks before asking for a password: draft `verify`, OCS `validate`.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[schema(as = NextcloudDetails)]
 pub struct Details {
     /// doorstep's username: 3 to 32 letters, digits, `.`, `_` or `-`.
     #[schema(required = true, example = "ada")]
@@ -24,6 +25,7 @@ pub struct Details {
 
 /// A sign-up: draft `create`, OCS `register`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = NextcloudAccount)]
 pub struct NewAccount {
     #[schema(required = true, example = "ada")]
     #[serde(default, deserialize_with = "crate::fields::text")]
@@ -45,6 +47,7 @@ pub struct NewAccount {
 
 /// The one-step proposal, posted to `/.well-known/nextcloud/registration`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = NextcloudOneStep)]
 pub struct OneStep {
     /// Becomes the account's first name.
     #[schema(required = true, example = "Ada Lovelace")]
@@ -65,6 +68,7 @@ pub struct OneStep {
 
 /// OCS `status`: the `secret` that `register` answered.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = OcsStatusQuery)]
 pub struct StatusQuery {
     #[schema(required = true)]
     #[serde(
@@ -81,6 +85,7 @@ pub(super) const EXPIRED: &str = "This registration has expired. Please register
 
 /// `{"message": …}`: the draft's refusals, and its statuses that are not ready yet.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NextcloudMessage)]
 pub struct Message {
     /// For people.
     #[schema(example = "The username you have chosen already exists.")]
@@ -93,10 +98,12 @@ pub struct Message {
 
 /// Draft `verify`: the details would do (an empty object).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NextcloudVerified)]
 pub struct Verified {}
 
 /// Draft `create`: the mail is on its way; poll `registrationToken`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NextcloudCreated)]
 pub struct Created {
     #[serde(rename = "statusMessage")]
     #[schema(example = "Please confirm your email address")]
@@ -117,6 +124,7 @@ impl Created {
 
 /// Draft `status` once the account exists.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NextcloudFinished)]
 pub struct Finished {
     #[schema(example = "FINISHED")]
     status: &'static str,
@@ -137,6 +145,7 @@ impl Finished {
 
 /// `GET /.well-known/nextcloud/registration`: where the draft API is.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NextcloudWellKnown)]
 pub struct WellKnown {
     /// The absolute URL of the draft API's base (`…/apps/registration/api/1.0`).
     #[schema(example = "https://id.example.com/apps/registration/api/1.0")]
@@ -151,6 +160,7 @@ impl WellKnown {
 
 /// The one-step proposal's answer.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NextcloudOneStepSent)]
 pub struct OneStepSent {
     #[schema(example = "Waiting email confirmation")]
     status: &'static str,
@@ -216,6 +226,7 @@ impl<T> Ocs<T> {
 
 /// The envelope's `meta`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OcsMeta)]
 pub struct Meta {
     /// `ok` or `failure`.
     #[schema(example = "ok")]
@@ -237,6 +248,7 @@ pub struct OcsFailure {
 
 /// OCS `register`: the same for every address.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = OcsRegistered)]
 pub struct Registered {
     /// 1: pending.
     #[serde(rename = "registrationStatus")]
