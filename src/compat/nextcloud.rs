@@ -90,8 +90,9 @@ async fn sign_up(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
+    // Nextcloud accounts always have a username, whatever doorstep's own forms allow; a
+    // closed sign-up says so first, as it does for every other field.
     if ctx.settings.signup.enabled {
-        // Nextcloud accounts always have a username, whatever doorstep's own forms allow.
         wanted_username(ctx, &form.username)?;
     }
     let signed_up = accounts::sign_up(ctx, form, client, now).await?;
