@@ -63,8 +63,15 @@ pub enum Error {
     /// Signed in, but without the role the route needs.
     #[error("Your account may not do this.")]
     Forbidden,
+    /// An OCS request without `OCS-APIRequest: true`: Nextcloud's guard against pages
+    /// elsewhere, which cannot add that header without a preflight.
+    #[error("OCS requests must carry the header OCS-APIRequest: true.")]
+    OcsHeaderMissing,
     #[error("There is nothing here.")]
     NotFound,
+    /// A reply format this route does not offer (Nextcloud's OCS XML).
+    #[error("This API answers in JSON only: send Accept: application/json or ?format=json.")]
+    NotAcceptable,
     #[error("This link has expired. Please ask for a new one.")]
     TokenExpired,
     /// Usernames are public, so saying one is taken reveals no address.
@@ -111,7 +118,9 @@ impl Error {
             Error::ApprovalPending => "approval_pending",
             Error::AccountDisabled => "account_disabled",
             Error::Forbidden => "forbidden",
+            Error::OcsHeaderMissing => "ocs_header_missing",
             Error::NotFound => "not_found",
+            Error::NotAcceptable => "not_acceptable",
             Error::TokenExpired => "token_expired",
             Error::UsernameTaken => "username_taken",
             Error::BodyTooLarge => "body_too_large",
@@ -135,7 +144,10 @@ impl Error {
             | Error::CaptchaInvalid
             | Error::TokenInvalid
             | Error::CodeInvalid { .. } => 400,
-            Error::InvalidCredentials | Error::Unauthenticated | Error::BearerRequired => 401,
+            Error::InvalidCredentials
+            | Error::Unauthenticated
+            | Error::BearerRequired
+            | Error::OcsHeaderMissing => 401,
             Error::SessionRequired
             | Error::SignupDisabled
             | Error::PasswordResetDisabled
@@ -146,6 +158,7 @@ impl Error {
             | Error::AccountDisabled
             | Error::Forbidden => 403,
             Error::NotFound => 404,
+            Error::NotAcceptable => 406,
             Error::UsernameTaken => 409,
             Error::TokenExpired => 410,
             Error::RateLimited { .. } => 429,

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod captcha;
 pub mod cli;
 pub mod clock;
+pub mod compat;
 pub mod config;
 pub mod database;
 pub mod entities;
@@ -104,6 +105,7 @@ impl App {
         let peers = gate::Peers::default();
         let origins = web::cors::Origins::new(&self.settings);
         let well_known = web::discovery::WellKnownAtRoot::new(&self.settings.base_path);
+        let compat_routes = web::compat_routes(&self.settings);
         rocket::custom(self.figment.clone())
             // First, so that every later fairing and guard sees the client's own address.
             .manage(peers.clone())
@@ -139,6 +141,7 @@ impl App {
             }))
             // Traced: what a handler or catcher logs carries its request's id.
             .mount(&base, web::traced(web::routes()))
+            .mount(&base, web::traced(compat_routes))
             // At the root, so that paths outside base-path get our error shape too.
             .register("/", web::traced_catchers(web::catchers()))
     }

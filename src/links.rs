@@ -31,6 +31,8 @@ const POW_SCRIPT: &str = "/static/pow.js";
 const USERNAME_SCRIPT: &str = "/static/username.js";
 const OPENAPI: &str = "/openapi.json";
 const DOCS: &str = "/docs";
+const NEXTCLOUD_API: &str = "/apps/registration/api/1.0";
+const NEXTCLOUD_OCS: &str = "/ocs/v2.php/registration/v1";
 
 /// What a token keeps of itself in a link: the base64url alphabet. Everything else is
 /// percent-encoded, so a token can never end a query value, start a fragment or make a `..`
@@ -71,6 +73,16 @@ impl Links {
     /// The API reference page, absolute.
     pub fn api_reference(&self) -> String {
         format!("{}{DOCS}", self.root)
+    }
+
+    /// The base of Nextcloud's draft registration API, absolute (its discovery names it).
+    pub fn nextcloud_api(&self) -> String {
+        format!("{}{NEXTCLOUD_API}", self.root)
+    }
+
+    /// The base of the Nextcloud registration app's OCS API, absolute.
+    pub fn nextcloud_ocs(&self) -> String {
+        format!("{}{NEXTCLOUD_OCS}", self.root)
     }
 
     /// The link in a sign-up mail.

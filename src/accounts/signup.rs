@@ -71,6 +71,10 @@ pub struct SignUpForm {
     /// `Accept-Language`), set by the web layer: the person's mails are written in it.
     #[serde(skip)]
     pub language: Option<&'static str>,
+    /// The client's wire format has one name (Nextcloud's display name): it becomes the first
+    /// name, and no last name is asked for. Set by adapters, never read from a body.
+    #[serde(skip)]
+    pub single_name: bool,
 }
 
 /// What the person is told: the same whether or not the address already has an account.
@@ -100,8 +104,8 @@ impl Application {
         let required = settings.signup.names_required;
         let first_name =
             check_name(&form.firstname, required).map_err(|e| fields.insert("firstname", e));
-        let last_name =
-            check_name(&form.lastname, required).map_err(|e| fields.insert("lastname", e));
+        let last_name = check_name(&form.lastname, required && !form.single_name)
+            .map_err(|e| fields.insert("lastname", e));
         let username = username::asked_for(&settings.usernames, &form.username)
             .map_err(|e| fields.insert("username", e));
         let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));

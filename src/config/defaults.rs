@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, PasswordReset,
-    PasswordRules, RateLimits, Settings, Signup, Usernames,
+    Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
+    PasswordReset, PasswordRules, RateLimits, Settings, Signup, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -65,6 +65,7 @@ impl Settings {
             mail: MailTransport::File(PathBuf::from(DEFAULT_MAIL_DIR)),
             metrics: Metrics::default(),
             max_connections: 1024,
+            nextcloud: Nextcloud::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod escapes;
 mod links;
 mod mail;
 mod metrics;
+mod nextcloud;
 mod properties;
 #[cfg(test)]
 mod proptests;
@@ -31,6 +32,7 @@ pub use cors::Origin;
 pub use links::{LinkTemplate, LinkTemplates};
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
 pub use metrics::Metrics;
+pub use nextcloud::Nextcloud;
 pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
@@ -85,6 +87,8 @@ pub struct Settings {
     /// Connections one process serves at once (`doorstep.server.max-connections`); more wait
     /// in the kernel's queue until one closes.
     pub max_connections: usize,
+    /// Nextcloud's registration APIs (`doorstep.compat.nextcloud.*`).
+    pub nextcloud: Nextcloud,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -202,7 +206,9 @@ impl Settings {
             max_connections: source
                 .parsed("server.max-connections", max_connections)?
                 .unwrap_or(defaults.max_connections),
+            nextcloud: nextcloud::nextcloud(&source, &defaults.nextcloud)?,
         };
+        nextcloud::check(&source, &settings)?;
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),
             ("auth.password-reset", settings.reset.enabled),

@@ -69,6 +69,8 @@ const SCALARS: &[&str] = &[
     "metrics",
     "metrics.token",
     "server.max-connections",
+    "compat.nextcloud",
+    "compat.nextcloud.cloud-url",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

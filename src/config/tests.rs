@@ -1019,3 +1019,51 @@ fn app_passwords_are_on_unless_switched_off() {
         "{err}"
     );
 }
+
+#[test]
+fn the_nextcloud_apis_are_off_until_asked_for_and_need_usernames_and_app_passwords() {
+    let d = parse("").unwrap();
+    assert!(!d.nextcloud.enabled);
+    assert_eq!(
+        d.nextcloud.cloud_url(&d.base_url),
+        "http://127.0.0.1:8000",
+        "base-url, without its slash"
+    );
+    let on = parse(
+        "doorstep.compat.nextcloud=on\ndoorstep.auth.username=optional\n\
+         doorstep.compat.nextcloud.cloud-url=https://cloud.example.com/nc/\n",
+    )
+    .unwrap();
+    assert!(on.nextcloud.enabled);
+    assert_eq!(
+        on.nextcloud.cloud_url(&on.base_url),
+        "https://cloud.example.com/nc"
+    );
+    let env = parse_env(
+        "doorstep.auth.username=required\n",
+        &[("DOORSTEP_COMPAT_NEXTCLOUD", "true")],
+    )
+    .unwrap();
+    assert!(env.nextcloud.enabled);
+    assert_eq!(
+        error("doorstep.compat.nextcloud=on\n"),
+        "doorstep.properties:1: doorstep.compat.nextcloud: needs doorstep.auth.username \
+         optional or required: Nextcloud clients sign in with the username they chose and the \
+         app password their status read hands out"
+    );
+    assert!(
+        error("doorstep.compat.nextcloud=on\ndoorstep.auth.username=optional\ndoorstep.auth.app-passwords=off\n")
+            .contains("needs doorstep.auth.app-passwords on")
+    );
+    assert!(
+        error("doorstep.compat.nextcloud=maybe\n").contains("is not a switch"),
+        "{}",
+        error("doorstep.compat.nextcloud=maybe\n")
+    );
+    assert!(
+        error("doorstep.compat.nextcloud.cloud-url=ftp://cloud.example.com\n")
+            .contains("is not an http or https URL")
+    );
+    // Off, the URL alone is harmless: nothing hands it out.
+    assert!(parse("doorstep.compat.nextcloud.cloud-url=https://cloud.example.com\n").is_ok());
+}

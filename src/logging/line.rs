@@ -8,6 +8,9 @@ use serde_json::Value;
 /// Query parameters whose values are secrets.
 const SECRET_PARAMS: [&str; 2] = ["confirm=", "token="];
 
+/// Paths whose next segment is a secret (a registration handle).
+const SECRET_PATHS: [&str; 2] = ["/auth/signup/status/", "/register/status/"];
+
 /// Members of a JSON line that a record's own key-values may not replace.
 const RESERVED: [&str; 5] = ["ts", "level", "target", "message", "request_id"];
 
@@ -85,21 +88,31 @@ impl<'kvs> VisitSource<'kvs> for Members<'_> {
     }
 }
 
-/// Replaces the value of every secret query parameter with `[redacted]`.
+/// Replaces the value of every secret query parameter, and every secret path segment, with
+/// `[redacted]`.
 pub fn redact(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    while let Some((at, param)) = SECRET_PARAMS
-        .iter()
-        .filter_map(|param| rest.find(param).map(|at| (at, *param)))
+    let markers = SECRET_PARAMS.iter().chain(SECRET_PATHS.iter());
+    while let Some((at, marker)) = markers
+        .clone()
+        .filter_map(|marker| rest.find(marker).map(|at| (at, *marker)))
         .min()
     {
-        let value_start = at + param.len();
+        let value_start = at + marker.len();
         out.push_str(&rest[..value_start]);
+        // A path segment ends at the next `/` or the query too.
+        let in_path = marker.ends_with('/');
         let value_len = rest[value_start..]
-            .find(|c: char| c == '&' || c == '#' || c.is_whitespace())
+            .find(|c: char| {
+                c == '&' || c == '#' || c.is_whitespace() || (in_path && (c == '/' || c == '?'))
+            })
             .unwrap_or(rest.len() - value_start);
-        if value_len > 0 {
+        // A route pattern (`/register/status/<token>`, as access lines name routes) is no secret.
+        let pattern = in_path && rest[value_start..].starts_with('<');
+        if pattern {
+            out.push_str(&rest[value_start..value_start + value_len]);
+        } else if value_len > 0 {
             out.push_str("[redacted]");
         }
         rest = &rest[value_start + value_len..];
@@ -153,6 +166,18 @@ mod tests {
         assert_eq!(redact("POST token=secret"), "POST token=[redacted]");
         assert_eq!(redact("no secrets here"), "no secrets here");
         assert_eq!(redact("confirm=&token=a"), "confirm=&token=[redacted]");
+        assert_eq!(
+            redact("GET /apps/registration/api/1.0/register/status/aB-1_x?lang=de 403"),
+            "GET /apps/registration/api/1.0/register/status/[redacted]?lang=de 403"
+        );
+        assert_eq!(
+            redact("GET /auth/signup/status/aB-1/x application/json:"),
+            "GET /auth/signup/status/[redacted]/x application/json:"
+        );
+        assert_eq!(
+            redact("GET /register/status/<token> 200"),
+            "GET /register/status/<token> 200"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod app_passwords;
 mod authorization;
 pub mod captcha;
 pub mod catchers;
+pub mod compat;
 pub mod cookies;
 pub mod cors;
 pub mod discovery;
@@ -72,6 +73,25 @@ pub fn routes() -> Vec<Route> {
         static_files::file,
         metrics::scrape,
     ]
+}
+
+/// Other systems' APIs the operator switched on, mounted beside `routes()`; while one is off
+/// its paths are doorstep's 404 like any unknown path.
+pub fn compat_routes(settings: &Settings) -> Vec<Route> {
+    let mut routes = Vec::new();
+    if settings.nextcloud.enabled {
+        routes.extend(rocket::routes![
+            compat::nextcloud::verify,
+            compat::nextcloud::create,
+            compat::nextcloud::status,
+            compat::nextcloud::well_known,
+            compat::nextcloud::one_step,
+            compat::nextcloud::ocs_validate,
+            compat::nextcloud::ocs_register,
+            compat::nextcloud::ocs_status,
+        ]);
+    }
+    routes
 }
 
 pub fn catchers() -> Vec<Catcher> {

@@ -80,19 +80,40 @@ impl<'r, T: DeserializeOwned> FromData<'r> for Input<T> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> DataOutcome<'r, Self> {
-        match read_body(req, data).await {
+        match read_body(req, data, Forms::WithCsrf).await {
             Ok(value) => DataOutcome::Success(Input(value)),
             Err(error) => refuse(req, error),
         }
     }
 }
 
-async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Result<T, Error> {
+/// Whether a route takes form bodies, and how it knows a form came from a page of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forms {
+    /// With the CSRF token of doorstep's own pages: every route of doorstep's own API.
+    WithCsrf,
+    /// Without a token, for a route that requires a header of its own (Nextcloud's
+    /// `OCS-APIRequest`) and checks it before the body is read: a page elsewhere cannot add
+    /// a header to a form, and a script elsewhere cannot send one without a preflight that
+    /// only listed origins pass.
+    BehindHeader,
+    /// None: JSON only.
+    Refused,
+}
+
+/// A body as form or JSON into `T`: the origin rule first, then the media type, the size and
+/// (for forms taken `WithCsrf`) the CSRF token.
+pub async fn read_body<T: DeserializeOwned>(
+    req: &Request<'_>,
+    data: Data<'_>,
+    forms: Forms,
+) -> Result<T, Error> {
     // First: a page whose origin may not change state is refused before its body is read.
     check_origin(req)?;
     let content_type = req.content_type();
     let is_json = content_type.is_some_and(|ct| ct.media_type().is_json());
-    if !is_json && !content_type.is_some_and(|ct| ct.media_type().is_form()) {
+    let is_form = content_type.is_some_and(|ct| ct.media_type().is_form());
+    if !is_json && (!is_form || forms == Forms::Refused) {
         return Err(Error::UnsupportedMediaType);
     }
     let body = data
@@ -114,7 +135,9 @@ async fn read_body<T: DeserializeOwned>(req: &Request<'_>, data: Data<'_>) -> Re
             .iter()
             .find(|(name, _)| name == "csrf_token")
             .map(|(_, v)| v.as_str());
-        verify_csrf(req, sent)?;
+        if forms == Forms::WithCsrf {
+            verify_csrf(req, sent)?;
+        }
         serde_urlencoded::from_str(&body).map_err(unparsable)
     }
 }

@@ -52,6 +52,14 @@ use crate::config::{Settings, UsernameMode};
         super::description,
         super::reference,
         super::discovery::discovery,
+        super::compat::nextcloud::verify,
+        super::compat::nextcloud::create,
+        super::compat::nextcloud::status,
+        super::compat::nextcloud::well_known,
+        super::compat::nextcloud::one_step,
+        super::compat::nextcloud::ocs_validate,
+        super::compat::nextcloud::ocs_register,
+        super::compat::nextcloud::ocs_status,
     ),
     components(schemas(ErrorBody)),
     tags(
@@ -62,6 +70,9 @@ use crate::config::{Settings, UsernameMode};
             read the account (Bearer or Basic), never change its credentials"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
+        (name = "nextcloud", description = "Nextcloud's registration APIs \
+            (`doorstep.compat.nextcloud`): the draft of the registration app's issue #41 and \
+            the OCS API it shipped; in their own shapes, refusals included"),
     )
 )]
 struct Description;
@@ -183,14 +194,46 @@ fn document(settings: &Settings) -> Value {
             }
         }
     }
+    let seeds = seed_apis(settings);
+    describe_served_seeds(&mut doc, &seeds);
     if let Some(paths) = doc["paths"].as_object_mut() {
         for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+            // Other systems' APIs answer in their own shapes and declare every refusal.
             for operation in operation.values_mut() {
-                add_shared_errors(operation);
+                if !is_seed(operation, &seeds) {
+                    add_shared_errors(operation);
+                }
             }
         }
     }
     doc
+}
+
+/// Other systems' APIs by their tag, and whether the settings switch each on.
+fn seed_apis(settings: &Settings) -> [(&'static str, bool); 1] {
+    [("nextcloud", settings.nextcloud.enabled)]
+}
+
+/// Whether an operation belongs to one of other systems' APIs.
+fn is_seed(operation: &Value, seeds: &[(&str, bool)]) -> bool {
+    let tags = operation["tags"].as_array().into_iter().flatten();
+    tags.filter_map(Value::as_str)
+        .any(|tag| seeds.iter().any(|(seed, _)| *seed == tag))
+}
+
+/// Drops the operations (and tags) of the seed APIs that are switched off: they are not
+/// served, so they are not described.
+fn describe_served_seeds(doc: &mut Value, seeds: &[(&str, bool)]) {
+    let off: Vec<(&str, bool)> = seeds.iter().filter(|(_, on)| !on).copied().collect();
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for operations in paths.values_mut().filter_map(Value::as_object_mut) {
+            operations.retain(|_, operation| !is_seed(operation, &off));
+        }
+        paths.retain(|_, operations| operations.as_object().is_some_and(|ops| !ops.is_empty()));
+    }
+    if let Some(tags) = doc["tags"].as_array_mut() {
+        tags.retain(|tag| !off.iter().any(|(seed, _)| tag["name"] == *seed));
+    }
 }
 
 /// Property `name` of component `schema`, also inside its `allOf` (a flattened struct).

@@ -21,6 +21,7 @@ mod links;
 mod logs;
 mod mail;
 mod metrics;
+mod nextcloud;
 mod openapi;
 mod overload;
 mod password_reset;

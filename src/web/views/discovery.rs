@@ -39,7 +39,9 @@ pub struct Discovery {
     /// Which mailed links lead to the front-end's own pages (`doorstep.auth.links.*`).
     mail_links: MailLinks,
     links: DiscoveryLinks,
-    // The seed APIs (DESIGN.md section 10) add their members here as they are built.
+    /// Other systems' registration APIs this server speaks (`doorstep.compat.*`), each with
+    /// where it is; `[]` when none is on.
+    seed_apis: Vec<SeedApi>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -130,6 +132,34 @@ struct MailLinks {
 }
 
 #[derive(Serialize, ToSchema)]
+struct SeedApi {
+    /// `nextcloud` (the draft of the registration app's issue #41, also discovered at
+    /// `/.well-known/nextcloud/registration`) or `nextcloud-ocs` (the OCS API the app shipped).
+    #[schema(example = "nextcloud")]
+    name: &'static str,
+    /// The API's base, absolute.
+    #[schema(example = "https://id.example.com/apps/registration/api/1.0")]
+    url: String,
+}
+
+impl SeedApi {
+    fn served(settings: &Settings, links: &Links) -> Vec<SeedApi> {
+        let mut served = Vec::new();
+        if settings.nextcloud.enabled {
+            served.push(SeedApi {
+                name: "nextcloud",
+                url: links.nextcloud_api(),
+            });
+            served.push(SeedApi {
+                name: "nextcloud-ocs",
+                url: links.nextcloud_ocs(),
+            });
+        }
+        served
+    }
+}
+
+#[derive(Serialize, ToSchema)]
 struct DiscoveryLinks {
     /// The OpenAPI 3.1 description.
     openapi: String,
@@ -187,6 +217,7 @@ impl Discovery {
                 openapi: links.api_description(),
                 docs: links.api_reference(),
             },
+            seed_apis: SeedApi::served(settings, links),
         }
     }
 }

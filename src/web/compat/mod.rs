@@ -1,0 +1,4 @@
+//! Other systems' registration APIs at their own paths, mounted only while the operator has
+//! switched each on (anything else there is doorstep's 404).
+
+pub mod nextcloud;
