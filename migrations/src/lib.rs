@@ -12,6 +12,7 @@ mod m20261204_000006_registrations;
 mod m20261204_000007_codes;
 mod m20261204_000008_app_passwords;
 mod m20261204_000009_usernames;
+mod m20261204_000012_cadmium;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_codes::Migration),
             Box::new(m20261204_000008_app_passwords::Migration),
             Box::new(m20261204_000009_usernames::Migration),
+            Box::new(m20261204_000012_cadmium::Migration),
         ]
     }
 }
