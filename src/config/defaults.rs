@@ -63,6 +63,7 @@ impl Settings {
             mail: MailTransport::File(PathBuf::from(DEFAULT_MAIL_DIR)),
             metrics: Metrics::default(),
             max_connections: 1024,
+            cadmium: false,
         }
     }
 }

@@ -76,6 +76,8 @@ pub struct Settings {
     /// Connections one process serves at once (`doorstep.server.max-connections`); more wait
     /// in the kernel's queue until one closes.
     pub max_connections: usize,
+    /// Cadmium's in-band registration at `POST /cadmium` (`doorstep.compat.cadmium`).
+    pub cadmium: bool,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -190,6 +192,9 @@ impl Settings {
             max_connections: source
                 .parsed("server.max-connections", max_connections)?
                 .unwrap_or(defaults.max_connections),
+            cadmium: source
+                .parsed("compat.cadmium", Value::switch)?
+                .unwrap_or(defaults.cadmium),
         };
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),

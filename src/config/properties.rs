@@ -64,6 +64,7 @@ const SCALARS: &[&str] = &[
     "metrics",
     "metrics.token",
     "server.max-connections",
+    "compat.cadmium",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
