@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod assets;
 pub mod captcha;
 pub mod clock;
+pub mod compat;
 pub mod config;
 pub mod database;
 pub mod entities;

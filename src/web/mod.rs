@@ -5,6 +5,7 @@ pub mod app_passwords;
 mod authorization;
 pub mod captcha;
 pub mod catchers;
+pub mod compat;
 pub mod cookies;
 pub mod cors;
 pub mod discovery;
@@ -71,6 +72,7 @@ pub fn routes() -> Vec<Route> {
         discovery::discovery,
         static_files::file,
         metrics::scrape,
+        compat::cadmium::message,
     ]
 }
 

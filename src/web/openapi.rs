@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{AccountCreated, ChoosePassword, ErrorBody, ResetRequestPage, SignUpPage};
+use crate::compat::cadmium::{ConfirmPayload, RegisterPayload};
 use crate::config::{Settings, UsernameMode};
 
 #[derive(OpenApi)]
@@ -52,8 +53,9 @@ use crate::config::{Settings, UsernameMode};
         super::description,
         super::reference,
         super::discovery::discovery,
+        super::compat::cadmium::message,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, RegisterPayload, ConfirmPayload)),
     tags(
         (name = "sign-up", description = "Sign-up and email confirmation"),
         (name = "password reset", description = "Forgot password: a link, then a new password"),
@@ -62,6 +64,8 @@ use crate::config::{Settings, UsernameMode};
             read the account (Bearer or Basic), never change its credentials"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
+        (name = "cadmium", description = "Cadmium's in-band registration (CPE#3), while \
+            `doorstep.compat.cadmium` is on"),
     )
 )]
 struct Description;

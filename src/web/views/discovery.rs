@@ -37,6 +37,8 @@ pub struct Discovery {
     /// may ask for one with `"app_password": true`.
     app_passwords: bool,
     links: DiscoveryLinks,
+    /// Cadmium's in-band registration (`doorstep.compat.cadmium`), or null while it is off.
+    cadmium: Option<CadmiumOffer>,
     // Approval and the seed APIs (DESIGN.md sections 9 and 10)
     // add their members here as they are built.
 }
@@ -108,6 +110,16 @@ struct RemoteOffer {
 }
 
 #[derive(Serialize, ToSchema)]
+struct CadmiumOffer {
+    /// Where Cadmium clients post their messages.
+    #[schema(example = "https://id.example.com/store/cadmium")]
+    endpoint: String,
+    /// The server part of Cadmium's ids, and every reply's `from`.
+    #[schema(example = "id.example.com")]
+    server: String,
+}
+
+#[derive(Serialize, ToSchema)]
 struct DiscoveryLinks {
     /// The OpenAPI 3.1 description.
     openapi: String,
@@ -163,6 +175,10 @@ impl Discovery {
                 openapi: links.api_description(),
                 docs: links.api_reference(),
             },
+            cadmium: settings.cadmium.then(|| CadmiumOffer {
+                endpoint: format!("{}/cadmium", links.api_root()),
+                server: settings.base_url.host_str().unwrap_or_default().to_owned(),
+            }),
         }
     }
 }
