@@ -8,6 +8,7 @@ mod support;
 mod app_passwords;
 mod assets;
 mod binary;
+mod cadmium;
 mod captcha;
 mod codes;
 mod config;
