@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use strum::IntoEnumIterator as _;
 use utoipa::ToSchema;
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{Ref, RefOr};
 
 use crate::accounts::session::find_by_login;
@@ -46,7 +46,7 @@ pub struct Envelope {
     #[serde(default)]
     #[schema(example = json!(["cadmium.org"]))]
     pub to: Option<Vec<String>>,
-    /// `CadmiumRegister` or `CadmiumConfirm`, after `type`.
+    /// `CadmiumRegister` or `CadmiumConfirm`, as `type` says.
     #[schema(schema_with = request_payloads)]
     pub payload: Map<String, Value>,
 }
@@ -122,12 +122,13 @@ pub struct Message {
     #[schema(example = "cadmium.org")]
     from: String,
     ok: bool,
+    /// `CadmiumRegistered` or `CadmiumConfirmed` when `ok`, else `CadmiumRefusal`.
+    #[schema(schema_with = reply_payloads)]
     payload: Payload,
 }
 
 /// What a reply carries: the outcome, or the refusal.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = CadmiumPayload)]
+#[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum Payload {
     Registered(Registered),
@@ -377,10 +378,21 @@ fn err_ids() -> Schema {
 
 /// A request's payload: one shape per `type`.
 fn request_payloads() -> Schema {
-    ["CadmiumRegister", "CadmiumConfirm"]
-        .into_iter()
-        .fold(OneOfBuilder::new(), |one_of, name| {
-            one_of.item(RefOr::<Schema>::Ref(Ref::from_schema_name(name)))
+    any_of(&["CadmiumRegister", "CadmiumConfirm"])
+}
+
+/// A reply's payload: one shape per outcome.
+fn reply_payloads() -> Schema {
+    any_of(&["CadmiumRegistered", "CadmiumConfirmed", "CadmiumRefusal"])
+}
+
+/// Any of the named schemas: `anyOf`, since `type` (not the members) says which one it is, and
+/// a payload of one shape may well fit another's optional members.
+fn any_of(names: &[&str]) -> Schema {
+    names
+        .iter()
+        .fold(AnyOfBuilder::new(), |any_of, name| {
+            any_of.item(RefOr::<Schema>::Ref(Ref::from_schema_name(*name)))
         })
         .build()
         .into()

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{AccountCreated, ChoosePassword, ErrorBody, ResetRequestPage, SignUpPage};
-use crate::compat::cadmium::{ConfirmPayload, RegisterPayload};
+use crate::compat::cadmium;
 use crate::config::{Settings, UsernameMode};
 
 #[derive(OpenApi)]
@@ -55,7 +55,15 @@ use crate::config::{Settings, UsernameMode};
         super::discovery::discovery,
         super::compat::cadmium::message,
     ),
-    components(schemas(ErrorBody, RegisterPayload, ConfirmPayload)),
+    components(schemas(
+        ErrorBody,
+        cadmium::RegisterPayload,
+        cadmium::ConfirmPayload,
+        cadmium::Registered,
+        cadmium::Confirmed,
+        cadmium::Refusal,
+        cadmium::LoginPayload,
+    )),
     tags(
         (name = "sign-up", description = "Sign-up and email confirmation"),
         (name = "password reset", description = "Forgot password: a link, then a new password"),

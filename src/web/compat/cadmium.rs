@@ -36,7 +36,7 @@ impl<'r> FromRequest<'r> for CadmiumServed {
 /// registered.
 #[utoipa::path(
     tag = "cadmium",
-    request_body(description = "A Cadmium envelope; its `payload` after `type`. The captcha \
+    request_body(description = "A Cadmium envelope; its `payload` as `type` says. The captcha \
         the configuration asks for goes inside the registration's `payload`, with doorstep's \
         field names.", content((Envelope = "application/json"))),
     responses(
