@@ -254,7 +254,7 @@ async fn register(
         ..SignUpForm::default()
     };
     let signed_up = accounts::sign_up_on(ctx, form, terms, client, now).await?;
-    // Accepted, so the username (if any is taken here) is well-formed.
+    // The sign-up was accepted, so the username it asked for (while usernames are on) parses.
     let username = asked_for(&ctx.settings.usernames, &typed).ok().flatten();
     let username = username.as_ref().map(|name| name.as_typed());
     Ok(Payload::Registered(Registered {
