@@ -13,6 +13,7 @@ mod m20261204_000007_codes;
 mod m20261204_000008_app_passwords;
 mod m20261204_000009_usernames;
 mod m20261204_000010_roles;
+mod m20261204_000012_cadmium;
 mod m20261204_000013_languages;
 
 /// Applies doorstep's migrations in order.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_app_passwords::Migration),
             Box::new(m20261204_000009_usernames::Migration),
             Box::new(m20261204_000010_roles::Migration),
+            Box::new(m20261204_000012_cadmium::Migration),
             Box::new(m20261204_000013_languages::Migration),
         ]
     }

@@ -30,4 +30,4 @@ mod tests;
 pub use confirm::{Confirmed, Proof, confirm, confirm_email};
 pub use context::Context;
 pub use link::LinkFailed;
-pub use signup::{SignUpForm, SignedUp, sign_up};
+pub use signup::{SignUpForm, SignedUp, Terms, sign_up, sign_up_on};

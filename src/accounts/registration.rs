@@ -39,15 +39,26 @@ pub struct StatusRead {
     pub app_password: Option<String>,
 }
 
+/// What a sign-up's client asked for besides the account, kept with its handle. Only the
+/// wishes are stored; secrets are made when they are handed out.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Wishes {
+    /// An app password, handed out by the first status read that says `finished`.
+    pub app_password: bool,
+    /// A session when it confirms with the handle (Cadmium's `loginOnSuccess`).
+    pub login_on_confirm: bool,
+}
+
 /// Opens a handle for a sign-up inside its transaction; returns the handle, which only the
 /// client sees. `pending` is None for an address that already has an account: its handle stays
 /// `pending_confirmation` until it expires, as a new address's would, so it tells nothing.
-/// `app_password`: the sign-up asked for one; only that wish is stored, the secret is made
-/// when it is handed out.
+/// The handle keeps `email` (as stored) either way, so that confirming by handle and code
+/// counts wrong codes against the address exactly as confirming by address and code does.
 pub async fn open(
     conn: &impl ConnectionTrait,
     pending: Option<i64>,
-    app_password: bool,
+    email: &str,
+    wishes: Wishes,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
@@ -57,8 +68,10 @@ pub async fn open(
         pending_signup_id: Set(pending),
         created_at: Set(now),
         expires_at: Set(expires_at),
-        app_password: Set(app_password),
+        app_password: Set(wishes.app_password),
         app_password_issued_at: Set(None),
+        email: Set(Some(email.to_owned())),
+        login_on_confirm: Set(wishes.login_on_confirm),
         ..Default::default()
     }
     .insert(conn)
@@ -94,6 +107,33 @@ pub async fn names(conn: &impl ConnectionTrait, handle: &str, pending: i64) -> R
         .one(conn)
         .await?;
     Ok(found.is_some_and(|found| found.pending_signup_id == Some(pending)))
+}
+
+/// The sign-up a handle names, as a client that confirms with the handle needs it.
+#[derive(Debug)]
+pub struct Named {
+    /// The address the sign-up was for (it may have had an account already).
+    pub email: String,
+    /// Whether the client asked, when it signed up, to be signed in on confirmation.
+    pub login_on_confirm: bool,
+}
+
+/// What `handle` names; None for an unknown or malformed handle, or one made before handles
+/// kept their address.
+pub async fn named(conn: &impl ConnectionTrait, handle: &str) -> Result<Option<Named>, DbErr> {
+    if !is_url_token(handle) {
+        return Ok(None);
+    }
+    let found = registration::Entity::find()
+        .filter(registration::Column::HandleDigest.eq(digest(handle)))
+        .one(conn)
+        .await?;
+    Ok(found.and_then(|found| {
+        found.email.map(|email| Named {
+            email,
+            login_on_confirm: found.login_on_confirm,
+        })
+    }))
 }
 
 /// The status of `handle`; an unknown or malformed one is `not_found`. The first read that says

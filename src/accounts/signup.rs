@@ -85,6 +85,18 @@ pub struct SignedUp {
     pub registration: Option<String>,
 }
 
+/// What the wire a sign-up came by decides besides its fields; doorstep's own routes take the
+/// defaults.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Terms {
+    /// The wire has no names (Cadmium's): the account has none, whatever
+    /// `doorstep.auth.signup.names` asks of doorstep's own form.
+    pub nameless: bool,
+    /// The client asked now to be signed in when it confirms with the sign-up's handle
+    /// (Cadmium's `loginOnSuccess`); kept with the handle.
+    pub login_on_confirm: bool,
+}
+
 /// A sign-up that passed every check.
 pub struct Application {
     first_name: String,
@@ -98,10 +110,15 @@ pub struct Application {
 }
 
 impl Application {
-    /// Every check that can refuse a sign-up, all before anything is stored or queued.
-    pub fn check(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
+    /// Every check that can refuse a sign-up, all before anything is stored or queued, under
+    /// the terms of the wire the sign-up came by.
+    pub fn check(
+        settings: &Settings,
+        form: &SignUpForm,
+        terms: Terms,
+    ) -> Result<Application, Error> {
         let mut fields = FieldErrors::new();
-        let required = settings.signup.names_required;
+        let required = settings.signup.names_required && !terms.nameless;
         let first_name =
             check_name(&form.firstname, required).map_err(|e| fields.insert("firstname", e));
         let last_name = check_name(&form.lastname, required && !form.single_name)
@@ -160,10 +177,22 @@ pub async fn sign_up(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
+    sign_up_on(ctx, form, Terms::default(), client, now).await
+}
+
+/// Signs a person up under the terms of the wire the sign-up came by (a seed API's), with
+/// every rule of [`sign_up`].
+pub async fn sign_up_on(
+    ctx: &Context,
+    form: SignUpForm,
+    terms: Terms,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<SignedUp, Error> {
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
-    let application = Application::check(&ctx.settings, &form)?;
+    let application = Application::check(&ctx.settings, &form, terms)?;
     // Every check passes before anything is stored or queued (DESIGN.md 5.5). A full hashing
     // pool refuses first, then the client's limit, so that a flood costs no captcha lookups.
     ctx.hasher.has_room()?;
@@ -221,8 +250,11 @@ pub async fn sign_up(
         }
     };
     outbox::enqueue(&txn, &letter, now).await?;
-    let registration =
-        registration::open(&txn, pending, application.app_password, expires_at, now).await?;
+    let wishes = registration::Wishes {
+        app_password: application.app_password,
+        login_on_confirm: terms.login_on_confirm,
+    };
+    let registration = registration::open(&txn, pending, &email, wishes, expires_at, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     // Counted whether or not the address had an account: the metrics tell no more than the

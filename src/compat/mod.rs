@@ -2,4 +2,5 @@
 //! in, the same verbs and rules, its own wire format out. Off unless the operator switches one
 //! on (`doorstep.compat.<name>`).
 
+pub mod cadmium;
 pub mod nextcloud;

@@ -66,6 +66,7 @@ impl Settings {
             metrics: Metrics::default(),
             max_connections: 1024,
             nextcloud: Nextcloud::default(),
+            cadmium: false,
         }
     }
 }

@@ -89,6 +89,8 @@ pub struct Settings {
     pub max_connections: usize,
     /// Nextcloud's registration APIs (`doorstep.compat.nextcloud.*`).
     pub nextcloud: Nextcloud,
+    /// Cadmium's in-band registration at `POST /cadmium` (`doorstep.compat.cadmium`).
+    pub cadmium: bool,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -207,6 +209,9 @@ impl Settings {
                 .parsed("server.max-connections", max_connections)?
                 .unwrap_or(defaults.max_connections),
             nextcloud: nextcloud::nextcloud(&source, &defaults.nextcloud)?,
+            cadmium: source
+                .parsed("compat.cadmium", Value::switch)?
+                .unwrap_or(defaults.cadmium),
         };
         nextcloud::check(&source, &settings)?;
         for (name, on) in [

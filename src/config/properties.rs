@@ -71,6 +71,7 @@ const SCALARS: &[&str] = &[
     "server.max-connections",
     "compat.nextcloud",
     "compat.nextcloud.cloud-url",
+    "compat.cadmium",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

@@ -16,6 +16,11 @@ pub struct Model {
     pub app_password: bool,
     /// When that read happened: set once, by one conditional update, so it is handed out once.
     pub app_password_issued_at: Option<DateTimeUtc>,
+    /// The address the sign-up was for, as stored (None for handles older than this column):
+    /// a client holding the handle confirms with the code alone.
+    pub email: Option<String>,
+    /// The client asked, when it signed up, to be signed in when it confirms with the handle.
+    pub login_on_confirm: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -72,6 +72,7 @@ pub fn routes() -> Vec<Route> {
         discovery::discovery,
         static_files::file,
         metrics::scrape,
+        compat::cadmium::message,
     ]
 }
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{AccountCreated, ChoosePassword, ErrorBody, ResetRequestPage, SignUpPage};
+use crate::compat::cadmium;
 use crate::config::{Settings, UsernameMode};
 
 #[derive(OpenApi)]
@@ -52,6 +53,7 @@ use crate::config::{Settings, UsernameMode};
         super::description,
         super::reference,
         super::discovery::discovery,
+        super::compat::cadmium::message,
         super::compat::nextcloud::verify,
         super::compat::nextcloud::create,
         super::compat::nextcloud::status,
@@ -61,7 +63,15 @@ use crate::config::{Settings, UsernameMode};
         super::compat::nextcloud::ocs_register,
         super::compat::nextcloud::ocs_status,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(
+        ErrorBody,
+        cadmium::RegisterPayload,
+        cadmium::ConfirmPayload,
+        cadmium::Registered,
+        cadmium::Confirmed,
+        cadmium::Refusal,
+        cadmium::LoginPayload,
+    )),
     tags(
         (name = "sign-up", description = "Sign-up and email confirmation"),
         (name = "password reset", description = "Forgot password: a link, then a new password"),
@@ -70,6 +80,8 @@ use crate::config::{Settings, UsernameMode};
             read the account (Bearer or Basic), never change its credentials"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
+        (name = "cadmium", description = "Cadmium's in-band registration (CPE#3), while \
+            `doorstep.compat.cadmium` is on"),
         (name = "nextcloud", description = "Nextcloud's registration APIs \
             (`doorstep.compat.nextcloud`): the draft of the registration app's issue #41 and \
             the OCS API it shipped; in their own shapes, refusals included"),

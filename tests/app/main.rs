@@ -9,6 +9,7 @@ mod app_passwords;
 mod approval;
 mod assets;
 mod binary;
+mod cadmium;
 mod captcha;
 mod codes;
 mod config;

@@ -42,6 +42,8 @@ pub struct Discovery {
     /// Other systems' registration APIs this server speaks (`doorstep.compat.*`), each with
     /// where it is; `[]` when none is on.
     seed_apis: Vec<SeedApi>,
+    /// Cadmium's in-band registration (`doorstep.compat.cadmium`), or null while it is off.
+    cadmium: Option<CadmiumOffer>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -155,8 +157,24 @@ impl SeedApi {
                 url: links.nextcloud_ocs(),
             });
         }
+        if settings.cadmium {
+            served.push(SeedApi {
+                name: "cadmium",
+                url: format!("{}/cadmium", links.api_root()),
+            });
+        }
         served
     }
+}
+
+#[derive(Serialize, ToSchema)]
+struct CadmiumOffer {
+    /// Where Cadmium clients post their messages.
+    #[schema(example = "https://id.example.com/store/cadmium")]
+    endpoint: String,
+    /// The server part of Cadmium's ids, and every reply's `from`.
+    #[schema(example = "id.example.com")]
+    server: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -218,6 +236,10 @@ impl Discovery {
                 docs: links.api_reference(),
             },
             seed_apis: SeedApi::served(settings, links),
+            cadmium: settings.cadmium.then(|| CadmiumOffer {
+                endpoint: format!("{}/cadmium", links.api_root()),
+                server: settings.base_url.host_str().unwrap_or_default().to_owned(),
+            }),
         }
     }
 }
