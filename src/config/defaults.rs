@@ -7,7 +7,7 @@ use url::Url;
 
 use super::{
     Captcha, Codes, Email, MailTransport, Metrics, PasswordReset, PasswordRules, RateLimits,
-    Settings, Signup, Usernames,
+    Settings, Signup, SignupFlow, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -35,6 +35,7 @@ impl Settings {
                 confirm_on_get: false,
                 names_required: true,
                 login_on_confirm: false,
+                flow: SignupFlow::DetailsFirst,
             },
             reset: PasswordReset {
                 enabled: false,
