@@ -134,6 +134,35 @@ impl Application {
             app_password: form.app_password,
         })
     }
+
+    /// The checks of an email-first sign-up, which takes only the address (and where to go,
+    /// and the app password wish): names, password and username come once it is proven, and
+    /// anything sent for them now is not read.
+    pub fn check_address(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
+        let mut fields = FieldErrors::new();
+        let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
+        if form.app_password && !settings.app_passwords {
+            fields.insert("app_password", "unavailable");
+        }
+        let (Ok(address), true) = (address, fields.is_empty()) else {
+            return Err(Error::InvalidRequest(fields));
+        };
+        let rules = &settings.permitted_redirects;
+        let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
+        let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
+        if !is_email_domain_allowed(&settings.signup, address.domain()) {
+            return Err(Error::DomainNotAllowed);
+        }
+        Ok(Application {
+            first_name: String::new(),
+            last_name: String::new(),
+            username: None,
+            address,
+            url_success,
+            url_failure,
+            app_password: form.app_password,
+        })
+    }
 }
 
 /// Signs a person up: stores a pending sign-up and queues the confirmation mail.
@@ -151,10 +180,17 @@ pub async fn sign_up(
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
-    let application = Application::check(&ctx.settings, &form)?;
+    let email_first = ctx.settings.signup.flow.is_email_first();
+    let application = if email_first {
+        Application::check_address(&ctx.settings, &form)?
+    } else {
+        Application::check(&ctx.settings, &form)?
+    };
     // Every check passes before anything is stored or queued (DESIGN.md 5.5). A full hashing
     // pool refuses first, then the client's limit, so that a flood costs no captcha lookups.
-    ctx.hasher.has_room()?;
+    if !email_first {
+        ctx.hasher.has_room()?;
+    }
     limits::allow_client(&ctx.db, &ctx.settings.limits, client, now).await?;
     ctx.captcha
         .check(&ctx.db, &form.captcha, client.0, now)
@@ -166,7 +202,14 @@ pub async fn sign_up(
     {
         return Err(Error::UsernameTaken);
     }
-    let password_hash = ctx.hasher.hash(form.password).await?;
+    // Email-first stores no password until the address is proven: an empty hash marks the
+    // sign-up as waiting for its details (`confirm::awaits_details`), and no password is
+    // hashed for a known address either, so both cases still do the same work.
+    let password_hash = if email_first {
+        String::new()
+    } else {
+        ctx.hasher.hash(form.password).await?
+    };
     let key = application.address.key();
     limits::allow_mail_to(&ctx.db, &ctx.settings.limits, &key, now).await?;
     let email = application.address.as_stored();
