@@ -8,6 +8,7 @@ pub mod catchers;
 pub mod cookies;
 pub mod cors;
 pub mod discovery;
+pub mod email_first;
 pub mod guards;
 pub mod metrics;
 pub mod negotiate;
@@ -44,6 +45,7 @@ pub fn routes() -> Vec<Route> {
         signup::form,
         signup::sign_up,
         signup::confirm,
+        email_first::complete,
         signup::resend,
         signup::status,
         signup::username,
