@@ -131,8 +131,10 @@ pub async fn awaiting_by_link(
 /// filling the details in within the confirmation's transaction.
 ///
 /// The details are checked before the proof is touched, so bad details use nothing up: the
-/// link and the code work as before, and no try of the code is taken. Without any details the
-/// request only checks the proof (see [`CompleteForm::has_details`]).
+/// link and the code work as before, and no try of the code is taken. Only then is the proof
+/// checked, so that a wrong link or code costs no hashing (a right code's try is given back,
+/// and taken again when the account is made). Without any details the request only checks the
+/// proof (see [`CompleteForm::has_details`]).
 pub async fn complete_signup(
     ctx: &Context,
     form: &CompleteForm,
@@ -152,6 +154,10 @@ pub async fn complete_signup(
         && !username::is_available(&ctx.db, wanted).await?
     {
         return Err(Error::UsernameTaken.into());
+    }
+    // A wrong code costs no hashing: it is tried (and counted) first, as a reset's is.
+    if let Proof::Code { email, code } = proof {
+        right_code(ctx, email, code, now).await?;
     }
     let details = Details {
         first_name: checked.first_name,
@@ -187,30 +193,40 @@ async fn ask_for_details(
                 Ok(Completed::Confirmed(confirmed))
             }
         },
-        Proof::Code { email, code: typed } => {
-            let codes = &ctx.settings.codes;
-            let address = code::typed_address(codes, email, typed)?;
-            let matched =
-                code::check(&ctx.db, codes, Purpose::Signup, &address, typed, now).await?;
-            let pending = pending_signup::Entity::find_by_id(matched.subject_id)
-                .one(&ctx.db)
-                .await?;
-            match pending {
-                Some(pending) if pending.account_id.is_none() && pending.expires_at > now => {
-                    matched.give_back(&ctx.db).await?;
-                    Ok(Completed::DetailsRequired(Awaiting {
-                        email: pending.email,
-                    }))
-                }
-                _ => Err(matched.refuse(&ctx.db, codes, now).await.into()),
-            }
+        Proof::Code { email, code } => Ok(Completed::DetailsRequired(
+            right_code(ctx, email, code, now).await?,
+        )),
+    }
+}
+
+/// Tries a code without using it: a right one for a sign-up still waiting gives its try back;
+/// a wrong one counts, and is refused as any wrong code is.
+async fn right_code(
+    ctx: &Context,
+    email: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<Awaiting, Error> {
+    let codes = &ctx.settings.codes;
+    let address = code::typed_address(codes, email, typed)?;
+    let matched = code::check(&ctx.db, codes, Purpose::Signup, &address, typed, now).await?;
+    let pending = pending_signup::Entity::find_by_id(matched.subject_id)
+        .one(&ctx.db)
+        .await?;
+    match pending {
+        Some(pending) if pending.account_id.is_none() && pending.expires_at > now => {
+            matched.give_back(&ctx.db).await?;
+            Ok(Awaiting {
+                email: pending.email,
+            })
         }
+        _ => Err(matched.refuse(&ctx.db, codes, now).await),
     }
 }
 
 /// The address the proof is for, to check the password against, without using the proof:
 /// a link's sign-up (an unknown or expired link is refused here, before any hashing), or the
-/// address typed with a code (the code itself is tried when the account is made).
+/// address typed with a code (the code itself is tried once the details pass).
 async fn proven_address(
     ctx: &Context,
     proof: Proof<'_>,

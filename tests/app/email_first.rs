@@ -542,3 +542,33 @@ async fn discovery_and_the_api_description_follow_the_flow() {
     let password = &doc["components"]["schemas"]["CompleteForm"]["properties"]["password"];
     assert_eq!(password["minLength"], 10);
 }
+
+#[rocket::async_test]
+async fn a_resent_mail_and_a_confirming_get_lead_to_the_details_too() {
+    let app = app_with(|s| s.signup.confirm_on_get = true).await;
+    sign_up(&app, ADA).await;
+    let resent = app
+        .post_json("/auth/signup/resend", &json!({ "email": ADA }))
+        .await;
+    assert_eq!(resent.json(), json!({ "status": "confirmation_sent" }));
+    app.deliver().await;
+    let mails = app.mails();
+    assert_eq!(mails.len(), 2);
+    let token = mails[1].token().unwrap();
+    assert_ne!(Some(token.clone()), mails[0].token());
+
+    // Even where opening a link confirms, a sign-up without details opens the details form.
+    let page = app.get_html(&format!("/auth/signup?confirm={token}")).await;
+    assert_eq!(page.status, Status::Ok, "{}", page.body);
+    assert!(posts_to_complete(&page), "{}", page.body);
+    assert_eq!(app.count("accounts").await, 0);
+    let done = complete(&app, &with(json!({ "token": token }))).await;
+    assert_eq!(done.json()["status"], "confirmed", "{}", done.body);
+    let earlier = mails[0].token().unwrap();
+    let withdrawn = complete(&app, &with(json!({ "token": earlier }))).await;
+    assert_eq!(
+        withdrawn.json()["status"],
+        "confirmed",
+        "the same sign-up: the same success"
+    );
+}
