@@ -30,6 +30,10 @@ pub enum Error {
     /// wrong tries for the day are spent); the same for every address, pending or not.
     #[error("This code is not right, or no longer works. Check the latest mail, or use its link.")]
     CodeInvalid { attempts_left: u32 },
+    /// An email-first sign-up confirmed without its details: they come with
+    /// `POST /auth/signup/complete`, and nothing was used up.
+    #[error("Choose your name and password to finish signing up.")]
+    DetailsRequired,
     #[error("The email address or the password is wrong.")]
     InvalidCredentials,
     #[error("Please sign in first.")]
@@ -107,6 +111,7 @@ impl Error {
             Error::RedirectNotAllowed(_) => "redirect_not_allowed",
             Error::TokenInvalid => "token_invalid",
             Error::CodeInvalid { .. } => "code_invalid",
+            Error::DetailsRequired => "details_required",
             Error::InvalidCredentials => "invalid_credentials",
             Error::Unauthenticated | Error::BearerRequired => "unauthenticated",
             Error::SessionRequired => "forbidden",
@@ -143,7 +148,8 @@ impl Error {
             | Error::CaptchaRequired
             | Error::CaptchaInvalid
             | Error::TokenInvalid
-            | Error::CodeInvalid { .. } => 400,
+            | Error::CodeInvalid { .. }
+            | Error::DetailsRequired => 400,
             Error::InvalidCredentials
             | Error::Unauthenticated
             | Error::BearerRequired

@@ -14,6 +14,7 @@ use crate::config::{LinkTemplate, LinkTemplates, Settings};
 
 const SIGNUP: &str = "/auth/signup";
 const SIGNUP_CONFIRM: &str = "/auth/signup/confirm";
+const SIGNUP_COMPLETE: &str = "/auth/signup/complete";
 const SIGNUP_RESEND: &str = "/auth/signup/resend";
 const SIGNUP_USERNAME: &str = "/auth/signup/username";
 const PASSWORD_RESET: &str = "/auth/pwreset";
@@ -157,6 +158,7 @@ impl Links {
         PageLinks {
             signup: self.path(SIGNUP),
             signup_confirm: self.path(SIGNUP_CONFIRM),
+            signup_complete: self.path(SIGNUP_COMPLETE),
             signup_resend: self.path(SIGNUP_RESEND),
             signup_username: self.path(SIGNUP_USERNAME),
             password_reset: self.path(PASSWORD_RESET),
@@ -209,6 +211,8 @@ pub struct PageLinks {
     pub openapi: String,
     pub signup: String,
     pub signup_confirm: String,
+    /// Where an email-first sign-up's details form (and the code form leading to it) posts.
+    pub signup_complete: String,
     pub signup_resend: String,
     /// The username availability check the sign-up form's script asks.
     pub signup_username: String,

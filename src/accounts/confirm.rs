@@ -82,14 +82,51 @@ pub async fn confirm(
         return Err(Error::SignupDisabled.into());
     }
     let chosen = chosen_username(&ctx.settings.usernames, username)?;
+    settle(ctx, proof, chosen, None, sign_in_as, now).await
+}
+
+/// The details an email-first sign-up is completed with, checked and hashed by the caller.
+#[derive(Debug)]
+pub struct Details {
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+}
+
+/// Confirms by link or code, filling in `details` first when given: the one path every
+/// confirmation takes, so the account, the username claim, the sign-in and the status handle
+/// behave alike whichever flow the sign-up started in.
+pub(super) async fn settle(
+    ctx: &Context,
+    proof: Proof<'_>,
+    chosen: Option<Username>,
+    details: Option<&Details>,
+    sign_in_as: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Confirmed, LinkFailed> {
+    let finish = Finish {
+        chosen,
+        details,
+        sign_in_as,
+    };
     let (first_use, confirmed) = match proof {
-        Proof::Link(secret) => by_link(ctx, secret, chosen, sign_in_as, now).await?,
-        Proof::Code { email, code } => by_code(ctx, email, code, chosen, sign_in_as, now).await?,
+        Proof::Link(secret) => by_link(ctx, secret, finish, now).await?,
+        Proof::Code { email, code } => by_code(ctx, email, code, finish, now).await?,
     };
     if first_use {
         metrics::CONFIRMATIONS.inc();
     }
     Ok(confirmed)
+}
+
+/// What the confirmation brings beside its proof.
+struct Finish<'a> {
+    /// A username chosen now, replacing the one the sign-up asked for.
+    chosen: Option<Username>,
+    /// An email-first sign-up's details.
+    details: Option<&'a Details>,
+    /// The registration handle of a client that asked to be signed in.
+    sign_in_as: Option<&'a str>,
 }
 
 /// A username sent with the confirmation: checked before anything is touched, so a malformed
@@ -113,8 +150,7 @@ fn chosen_username(
 async fn by_link(
     ctx: &Context,
     secret: &str,
-    chosen: Option<Username>,
-    sign_in_as: Option<&str>,
+    finish: Finish<'_>,
     now: DateTime<Utc>,
 ) -> Result<(bool, Confirmed), LinkFailed> {
     let txn = ctx.db.begin().await?;
@@ -123,7 +159,7 @@ async fn by_link(
     let first_use = matches!(redeemed, Redeemed::JustNow(_));
     let outcome = match redeemed {
         Redeemed::JustNow(token) => match pending(&txn, token.subject_id).await? {
-            Some(pending) => create_account(&txn, ctx, pending, chosen, sign_in_as, now)
+            Some(pending) => create_account(&txn, ctx, pending, finish, now)
                 .await
                 .map_err(Into::into),
             None => Err(Error::TokenInvalid.into()),
@@ -153,8 +189,7 @@ async fn by_code(
     ctx: &Context,
     email: &str,
     typed: &str,
-    chosen: Option<Username>,
-    sign_in_as: Option<&str>,
+    finish: Finish<'_>,
     now: DateTime<Utc>,
 ) -> Result<(bool, Confirmed), LinkFailed> {
     let codes = &ctx.settings.codes;
@@ -171,7 +206,7 @@ async fn by_code(
             token::use_all(&txn, Purpose::Signup, pending.id, now).await?;
             // A refusal here (the username taken meanwhile) drops the transaction: the code
             // and the links stay as they were.
-            let confirmed = create_account(&txn, ctx, pending, chosen, sign_in_as, now).await?;
+            let confirmed = create_account(&txn, ctx, pending, finish, now).await?;
             Some((true, confirmed))
         }
         _ => None,
@@ -250,12 +285,17 @@ async fn create_account(
     txn: &DatabaseTransaction,
     ctx: &Context,
     pending: pending_signup::Model,
-    chosen: Option<Username>,
-    sign_in_as: Option<&str>,
+    finish: Finish<'_>,
     now: DateTime<Utc>,
 ) -> Result<Confirmed, Error> {
+    let pending = match finish.details {
+        Some(details) => fill_in(txn, pending, details).await?,
+        // An email-first sign-up has no password yet: it is finished with its details only.
+        None if awaits_details(&pending) => return Err(Error::DetailsRequired),
+        None => pending,
+    };
     let usernames = &ctx.settings.usernames;
-    let username = match (chosen, &pending.username) {
+    let username = match (finish.chosen, &pending.username) {
         _ if !usernames.mode.is_on() => None,
         (Some(chosen), _) => Some(chosen),
         // Checked when it was stored; the operator may have reserved it since.
@@ -335,7 +375,7 @@ async fn create_account(
 
     withdraw_siblings(txn, &pending).await?;
     code::forget(txn, Purpose::Signup, &pending.email_key).await?;
-    let session = match sign_in_as {
+    let session = match finish.sign_in_as {
         Some(handle) if !waiting && registration::names(txn, handle, pending.id).await? => {
             let (secret, session) =
                 session::start(txn, account.id, ctx.settings.session_ttl, None, now).await?;
@@ -350,6 +390,26 @@ async fn create_account(
     done.account_id = Set(Some(account.id));
     done.password_hash = Set(String::new());
     Ok(confirmed(done.update(txn).await?, session, waiting))
+}
+
+/// Whether a pending sign-up still lacks its details (an email-first sign-up before it is
+/// completed): no password was ever stored, and no account made.
+pub fn awaits_details(pending: &pending_signup::Model) -> bool {
+    pending.account_id.is_none() && pending.password_hash.is_empty()
+}
+
+/// Writes an email-first sign-up's details into its row, inside the confirmation's
+/// transaction: a refusal later on rolls them back with everything else.
+async fn fill_in(
+    txn: &DatabaseTransaction,
+    pending: pending_signup::Model,
+    details: &Details,
+) -> Result<pending_signup::Model, DbErr> {
+    let mut filled = pending.into_active_model();
+    filled.first_name = Set(details.first_name.clone());
+    filled.last_name = Set(details.last_name.clone());
+    filled.password_hash = Set(details.password_hash.clone());
+    filled.update(txn).await
 }
 
 fn is_unique_violation(err: &DbErr) -> bool {

@@ -12,6 +12,7 @@ pub mod confirm;
 mod context;
 pub mod credential;
 pub mod email;
+pub mod email_first;
 mod link;
 pub mod password;
 pub mod password_reset;

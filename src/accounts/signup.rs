@@ -163,6 +163,36 @@ impl Application {
             language: form.language,
         })
     }
+
+    /// The checks of an email-first sign-up, which takes only the address (and where to go,
+    /// and the app password wish): names, password and username come once it is proven, and
+    /// anything sent for them now is not read.
+    pub fn check_address(settings: &Settings, form: &SignUpForm) -> Result<Application, Error> {
+        let mut fields = FieldErrors::new();
+        let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
+        if form.app_password && !settings.app_passwords {
+            fields.insert("app_password", "unavailable");
+        }
+        let (Ok(address), true) = (address, fields.is_empty()) else {
+            return Err(Error::InvalidRequest(fields));
+        };
+        let rules = &settings.permitted_redirects;
+        let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
+        let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
+        if !is_email_domain_allowed(&settings.signup, address.domain()) {
+            return Err(Error::DomainNotAllowed);
+        }
+        Ok(Application {
+            first_name: String::new(),
+            last_name: String::new(),
+            username: None,
+            address,
+            url_success,
+            url_failure,
+            app_password: form.app_password,
+            language: form.language,
+        })
+    }
 }
 
 /// Signs a person up: stores a pending sign-up and queues the confirmation mail.
@@ -177,11 +207,13 @@ pub async fn sign_up(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
-    sign_up_on(ctx, form, Terms::default(), client, now).await
+    let email_first = ctx.settings.signup.flow.is_email_first();
+    signing_up(ctx, form, Terms::default(), email_first, client, now).await
 }
 
 /// Signs a person up under the terms of the wire the sign-up came by (a seed API's), with
-/// every rule of [`sign_up`].
+/// every rule of [`sign_up`]. Those wires carry every detail in one request, so their
+/// sign-ups are details-first whatever `doorstep.auth.signup.flow` says of doorstep's form.
 pub async fn sign_up_on(
     ctx: &Context,
     form: SignUpForm,
@@ -189,13 +221,30 @@ pub async fn sign_up_on(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
+    signing_up(ctx, form, terms, false, client, now).await
+}
+
+async fn signing_up(
+    ctx: &Context,
+    form: SignUpForm,
+    terms: Terms,
+    email_first: bool,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<SignedUp, Error> {
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
-    let application = Application::check(&ctx.settings, &form, terms)?;
+    let application = if email_first {
+        Application::check_address(&ctx.settings, &form)?
+    } else {
+        Application::check(&ctx.settings, &form, terms)?
+    };
     // Every check passes before anything is stored or queued (DESIGN.md 5.5). A full hashing
     // pool refuses first, then the client's limit, so that a flood costs no captcha lookups.
-    ctx.hasher.has_room()?;
+    if !email_first {
+        ctx.hasher.has_room()?;
+    }
     limits::allow_client(&ctx.db, &ctx.settings.limits, client, now).await?;
     ctx.captcha
         .check(&ctx.db, &form.captcha, client.0, now)
@@ -207,7 +256,14 @@ pub async fn sign_up_on(
     {
         return Err(Error::UsernameTaken);
     }
-    let password_hash = ctx.hasher.hash(form.password).await?;
+    // Email-first stores no password until the address is proven: an empty hash marks the
+    // sign-up as waiting for its details (`confirm::awaits_details`), and no password is
+    // hashed for a known address either, so both cases still do the same work.
+    let password_hash = if email_first {
+        String::new()
+    } else {
+        ctx.hasher.hash(form.password).await?
+    };
     let key = application.address.key();
     limits::allow_mail_to(&ctx.db, &ctx.settings.limits, &key, now).await?;
     let email = application.address.as_stored();

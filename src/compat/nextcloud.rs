@@ -20,7 +20,7 @@ use crate::accounts::email::Address;
 use crate::accounts::policy::{check_name, is_email_domain_allowed};
 use crate::accounts::registration::{RegistrationStatus, StatusRead};
 use crate::accounts::username::{self, Username};
-use crate::accounts::{self, Context, SignUpForm};
+use crate::accounts::{self, Context, SignUpForm, Terms};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 
@@ -53,7 +53,7 @@ pub async fn check_details(
 }
 
 /// Signs a Nextcloud client up, asking for the app password it will sign in with; returns the
-/// registration handle it polls. Every address gets the same reply (`accounts::sign_up`).
+/// registration handle it polls. Every address gets the same reply (`accounts::sign_up_on`: details-first, whatever the flow of doorstep's own form).
 pub async fn register(
     ctx: &Context,
     account: NewAccount,
@@ -95,7 +95,7 @@ async fn sign_up(
     if ctx.settings.signup.enabled {
         wanted_username(ctx, &form.username)?;
     }
-    let signed_up = accounts::sign_up(ctx, form, client, now).await?;
+    let signed_up = accounts::sign_up_on(ctx, form, Terms::default(), client, now).await?;
     signed_up
         .registration
         .ok_or_else(|| Error::internal("nextcloud sign-up", "no registration handle"))

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::ConfigError;
+use super::flow::{SignupFlow, flow};
 use super::properties::{Source, Value};
 use super::values::{one_line, read_template, whitelist};
 
@@ -28,6 +29,9 @@ pub struct Signup {
     /// `doorstep.auth.signup.login-on-confirm`: the client that started a sign-up is signed in
     /// when it confirms, as if it had asked with `login`.
     pub login_on_confirm: bool,
+    /// `doorstep.auth.signup.flow`: details-first (one request) or email-first (the address,
+    /// then the details once it is proven).
+    pub flow: SignupFlow,
 }
 
 /// Password reset settings (`doorstep.auth.password-reset.*`).
@@ -79,6 +83,9 @@ pub(super) fn signup(source: &Source, defaults: &Signup) -> Result<Signup, Confi
             })?
             .unwrap_or(defaults.names_required),
         login_on_confirm: switch("auth.signup.login-on-confirm", defaults.login_on_confirm)?,
+        flow: source
+            .parsed("auth.signup.flow", flow)?
+            .unwrap_or(defaults.flow),
     })
 }
 

@@ -7,7 +7,7 @@ use url::Url;
 
 use super::{
     Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
-    PasswordReset, PasswordRules, RateLimits, Settings, Signup, Usernames,
+    PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -35,6 +35,7 @@ impl Settings {
                 confirm_on_get: false,
                 names_required: true,
                 login_on_confirm: false,
+                flow: SignupFlow::DetailsFirst,
             },
             approval: Approval::default(),
             reset: PasswordReset {

@@ -25,6 +25,7 @@ const SCALARS: &[&str] = &[
     "auth.signup.confirm.ttl",
     "auth.signup.confirm.on-get",
     "auth.signup.names",
+    "auth.signup.flow",
     "auth.username",
     "auth.signup.login-on-confirm",
     "auth.signup.approval",

@@ -43,6 +43,25 @@ impl<'r> FromRequest<'r> for PasswordResetOpen {
     }
 }
 
+/// Passes only in email-first mode (`doorstep.auth.signup.flow`); otherwise the email-first
+/// routes are 404 `not_found`, as if they did not exist.
+pub struct EmailFirst;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for EmailFirst {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match req.rocket().state::<Doorstep>() {
+            Some(app) if app.settings().signup.flow.is_email_first() => {
+                Outcome::Success(EmailFirst)
+            }
+            Some(_) => refuse(req, Error::NotFound),
+            None => refuse(req, Error::Internal),
+        }
+    }
+}
+
 /// Whether a GET of a confirmation link confirms.
 ///
 /// Mail scanners fetch links, and a fetch must not prove an address: browsers get a page

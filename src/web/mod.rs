@@ -9,6 +9,7 @@ pub mod compat;
 pub mod cookies;
 pub mod cors;
 pub mod discovery;
+pub mod email_first;
 pub mod guards;
 pub mod metrics;
 pub mod negotiate;
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<Route> {
         signup::form,
         signup::sign_up,
         signup::confirm,
+        email_first::complete,
         signup::resend,
         signup::status,
         signup::username,

@@ -5,7 +5,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
-use super::views::{AccountCreated, ChoosePassword, ErrorBody, ResetRequestPage, SignUpPage};
+use super::views::{
+    AccountCreated, ChoosePassword, DetailsRequired, ErrorBody, ResetRequestPage, SignUpPage,
+};
 use crate::compat::cadmium;
 use crate::config::{Settings, UsernameMode};
 
@@ -26,6 +28,7 @@ use crate::config::{Settings, UsernameMode};
         super::signup::form,
         super::signup::sign_up,
         super::signup::confirm,
+        super::email_first::complete,
         super::signup::resend,
         super::signup::status,
         super::signup::username,
@@ -89,12 +92,22 @@ use crate::config::{Settings, UsernameMode};
 )]
 struct Description;
 
-/// `GET /auth/signup`: the form's description, or with `confirm`, the confirmed account.
+/// `GET /auth/signup`: the form's description, or with `confirm`, the confirmed account (in
+/// email-first mode, the details the link's sign-up still wants).
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum SignUpPageOrAccount {
     Form(SignUpPage),
     Confirmed(AccountCreated),
+    Details(DetailsRequired),
+}
+
+/// `POST /auth/signup/complete`: the account, or without details, which details are wanted.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum DetailsOrAccount {
+    Confirmed(AccountCreated),
+    Details(DetailsRequired),
 }
 
 /// `GET /auth/pwreset`: the request form's description, or with `confirm`, the form to choose
@@ -172,9 +185,18 @@ fn document(settings: &Settings) -> Value {
         }
     });
     // The lengths are the operator's, so generated clients and test tools see the real rule.
-    if let Some(password) = property(&mut doc, "SignUpForm", "password") {
-        password["minLength"] = json!(settings.password.min_length);
-        password["maxLength"] = json!(settings.password.max_length);
+    for form in ["SignUpForm", "CompleteForm"] {
+        if let Some(password) = property(&mut doc, form, "password") {
+            password["minLength"] = json!(settings.password.min_length);
+            password["maxLength"] = json!(settings.password.max_length);
+        }
+    }
+    if settings.usernames.mode == UsernameMode::Off
+        && let Some(properties) = doc.pointer_mut("/components/schemas/CompleteForm/properties")
+    {
+        properties
+            .as_object_mut()
+            .map(|p| p.shift_remove("username"));
     }
     // The captcha's fields are flattened in, so the form's own part is one of `allOf`.
     let form = &mut doc["components"]["schemas"]["SignUpForm"];
@@ -185,6 +207,15 @@ fn document(settings: &Settings) -> Value {
         if !settings.signup.names_required {
             // `doorstep.auth.signup.names=optional`: the names may be left out.
             required.retain(|name| name != "firstname" && name != "lastname");
+        }
+        if settings.signup.flow.is_email_first() {
+            // Email-first: the address alone; the details go to `POST /auth/signup/complete`.
+            let details = ["firstname", "lastname", "username", "password"];
+            required.retain(|name| !details.iter().any(|detail| name == detail));
+            if let Some(properties) = part["properties"].as_object_mut() {
+                properties.retain(|name, _| !details.contains(&name.as_str()));
+            }
+            continue;
         }
         // `doorstep.auth.username`: off, the field is not taken; required, it must be sent.
         match settings.usernames.mode {

@@ -11,13 +11,14 @@ use super::guards::{Language, LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::SignUpPageOrAccount;
 use super::views::{
-    AccountCreated, ConfirmPage, ConfirmationSent, ErrorBody, RegistrationView, SignUpPage,
-    UsernameAvailability,
+    AccountCreated, ConfirmPage, ConfirmationSent, DetailsRequired, ErrorBody, RegistrationView,
+    SignUpPage, UsernameAvailability,
 };
+use crate::accounts::email_first::awaiting_by_link;
 use crate::accounts::registration;
 use crate::accounts::resend::{ResendForm, resend_confirmation};
 use crate::accounts::username::availability;
-use crate::accounts::{self, Proof, SignUpForm};
+use crate::accounts::{self, Confirmed, Proof, SignUpForm};
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 
@@ -54,13 +55,19 @@ pub async fn form(
     opening: OpeningConfirms,
     link: LinkToken,
 ) -> Result<Reply, Failed> {
-    match link.0 {
-        Some(token) if opening.0 => confirm_email(app, jar, ConfirmForm::link(token)).await,
-        Some(token) => Ok(Reply::show(ConfirmPage::new(token))),
-        None => Ok(Reply::show(SignUpPage::new(
+    let Some(token) = link.0 else {
+        return Ok(Reply::show(SignUpPage::new(
             app.settings(),
             &app.accounts.captcha,
-        ))),
+        )));
+    };
+    if let Some(details_form) = details_form(app, &token).await? {
+        return Ok(details_form);
+    }
+    if opening.0 {
+        confirm_email(app, jar, ConfirmForm::link(token)).await
+    } else {
+        Ok(Reply::show(ConfirmPage::new(token)))
     }
 }
 
@@ -324,18 +331,14 @@ async fn confirm_email(
     jar: &CookieJar<'_>,
     form: ConfirmForm,
 ) -> Result<Reply, Failed> {
-    let login = form.login || app.settings().signup.login_on_confirm;
-    let handle = match form.registration.as_str() {
-        "" => signup_handle(jar, app),
-        sent => Some(sent.to_owned()),
-    };
+    let handle = signing_in(app, jar, form.login, &form.registration);
     let proof = form.proof();
     let username = Some(form.username.as_str());
     let confirmed = accounts::confirm(
         &app.accounts,
         proof,
         username,
-        handle.filter(|_| login).as_deref(),
+        handle.as_deref(),
         app.clock.now(),
     )
     .await
@@ -349,9 +352,48 @@ async fn confirm_email(
             Failed::refill(failed.error, ConfirmationSent::again(app.settings(), email))
         }
     })?;
+    Ok(account_created(app, jar, confirmed))
+}
+
+/// The account exists: a client signed in on the way gets its session cookie (and no longer
+/// needs its sign-up's).
+pub(super) fn account_created(app: &Doorstep, jar: &CookieJar<'_>, confirmed: Confirmed) -> Reply {
     if let Some(session) = &confirmed.session {
         start_session(jar, app, session.secret.clone());
         forget_signup(jar, app);
     }
-    Ok(Reply::show(AccountCreated::new(confirmed)))
+    Reply::show(AccountCreated::new(confirmed))
+}
+
+/// In email-first mode, a link whose sign-up still waits for its details opens the details
+/// form (JSON: which details are wanted), for browsers and programs alike, using nothing.
+async fn details_form(app: &Doorstep, token: &str) -> Result<Option<Reply>, Failed> {
+    let settings = app.settings();
+    if !settings.signup.flow.is_email_first() {
+        return Ok(None);
+    }
+    let awaiting = awaiting_by_link(&app.accounts, token, app.clock.now()).await?;
+    Ok(awaiting.map(|awaiting| {
+        Reply::show(DetailsRequired::by_link(
+            settings,
+            awaiting,
+            token.to_owned(),
+        ))
+    }))
+}
+
+/// The registration handle of the client confirming, when it asked to be signed in (`login`,
+/// or login-on-confirm): from the body, else from the browser's sign-up cookie.
+pub(super) fn signing_in(
+    app: &Doorstep,
+    jar: &CookieJar<'_>,
+    login: bool,
+    registration: &str,
+) -> Option<String> {
+    let login = login || app.settings().signup.login_on_confirm;
+    let handle = match registration {
+        "" => signup_handle(jar, app),
+        sent => Some(sent.to_owned()),
+    };
+    handle.filter(|_| login)
 }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::signup::{PasswordLimits, UsernameRules, signup_fields};
+use super::signup::{PasswordLimits, UsernameRules, detail_fields, signup_fields};
 use crate::config::{LinkTemplate, LinkTemplates, Settings};
 use crate::links::Links;
 
@@ -50,11 +50,16 @@ pub struct Discovery {
 struct SignupOffer {
     /// Whether `POST /auth/signup` is open.
     enabled: bool,
-    /// `details-first`: the address and the person's details come in one request.
+    /// `details-first`: the address and the person's details come in one request;
+    /// `email-first`: `POST /auth/signup` takes the address, and the details come with
+    /// `POST /auth/signup/complete` once the mailed link or code proves it.
     #[schema(example = "details-first")]
     flow: &'static str,
     /// The fields sign-up takes (besides the captcha's), in form order.
     fields: Vec<FieldOffer>,
+    /// Email-first only: the details `POST /auth/signup/complete` takes beside the proof.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<Vec<FieldOffer>>,
     /// Whether a plain GET of the mailed link confirms (`doorstep.auth.signup.confirm.on-get`).
     confirm_on_get: bool,
     /// Whether confirming signs in the client that started the sign-up without asking
@@ -193,11 +198,12 @@ impl Discovery {
             base_url: links.api_root().to_owned(),
             signup: SignupOffer {
                 enabled: signup.enabled,
-                flow: "details-first",
-                fields: signup_fields(settings)
-                    .iter()
-                    .map(|&(name, required)| FieldOffer { name, required })
-                    .collect(),
+                flow: signup.flow.name(),
+                fields: offers(signup_fields(settings)),
+                details: signup
+                    .flow
+                    .is_email_first()
+                    .then(|| offers(detail_fields(settings))),
                 confirm_on_get: signup.confirm_on_get,
                 login_on_confirm: signup.login_on_confirm,
                 approval: settings.approval.mode.as_str(),
@@ -254,4 +260,11 @@ impl MailLinks {
             invitation: shown(&templates.invitation),
         }
     }
+}
+
+fn offers(fields: Vec<(&'static str, bool)>) -> Vec<FieldOffer> {
+    fields
+        .into_iter()
+        .map(|(name, required)| FieldOffer { name, required })
+        .collect()
 }

@@ -3,6 +3,7 @@
 
 mod credentials;
 mod discovery;
+mod email_first;
 mod error;
 mod password_reset;
 mod reference;
@@ -17,6 +18,7 @@ pub use credentials::{
     AppPasswordCreated, AppPasswordList, AppPasswordRevoked, SessionEnded, SessionList,
 };
 pub use discovery::Discovery;
+pub use email_first::DetailsRequired;
 pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;

@@ -15,6 +15,10 @@ use crate::config::{Settings, UsernameMode};
 /// `GET /auth/signup`: what a front-end needs to build its own sign-up form.
 #[derive(Serialize, ToSchema)]
 pub struct SignUpPage {
+    /// `details-first` or `email-first` (`doorstep.auth.signup.flow`): whether `fields` holds
+    /// the person's details or only the address.
+    #[schema(example = "details-first")]
+    flow: &'static str,
     fields: Vec<&'static str>,
     /// Whether `firstname` and `lastname` must be given (`doorstep.auth.signup.names`).
     names_required: bool,
@@ -33,22 +37,36 @@ pub struct SignUpPage {
 /// (the names as `doorstep.auth.signup.names` says, the username as `doorstep.auth.username`
 /// does): the form's description, the page and the discovery document all list them from here.
 /// `app_password` while app passwords are on.
+/// In email-first mode (`doorstep.auth.signup.flow`), sign-up takes the address alone and the
+/// details come with `POST /auth/signup/complete` (see [`detail_fields`]).
 pub(super) fn signup_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
+    let email_first = settings.signup.flow.is_email_first();
+    let mut fields = Vec::new();
+    if !email_first {
+        let details = detail_fields(settings);
+        fields.extend(details.into_iter().filter(|&(name, _)| name != "password"));
+    }
+    fields.push(("email", true));
+    if !email_first {
+        fields.push(("password", true));
+    }
+    fields.extend([("urlsuccess", false), ("urlfailure", false)]);
+    if settings.app_passwords {
+        fields.push(("app_password", false));
+    }
+    fields
+}
+
+/// The person's details, and whether each is required: what details-first sign-up takes
+/// beside the address, and what `POST /auth/signup/complete` takes in email-first mode.
+pub(super) fn detail_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
     let names = settings.signup.names_required;
     let username = settings.usernames.mode;
     let mut fields = vec![("firstname", names), ("lastname", names)];
     if username.is_on() {
         fields.push(("username", username == UsernameMode::Required));
     }
-    fields.extend([
-        ("email", true),
-        ("password", true),
-        ("urlsuccess", false),
-        ("urlfailure", false),
-    ]);
-    if settings.app_passwords {
-        fields.push(("app_password", false));
-    }
+    fields.push(("password", true));
     fields
 }
 
@@ -106,6 +124,7 @@ impl SignUpPage {
     pub fn new(settings: &Settings, captcha: &Captchas) -> SignUpPage {
         let signup = &settings.signup;
         SignUpPage {
+            flow: signup.flow.name(),
             fields: signup_fields(settings)
                 .into_iter()
                 .map(|(name, _)| name)
@@ -161,6 +180,9 @@ pub struct ConfirmationSent {
     /// The digits of the mail's code, for the page's code field; none when codes are off.
     #[serde(skip)]
     code_length: Option<usize>,
+    /// Email-first: the page's code form leads to the details form.
+    #[serde(skip)]
+    email_first: bool,
 }
 
 impl ConfirmationSent {
@@ -170,6 +192,7 @@ impl ConfirmationSent {
             registration: signed_up.registration,
             email: signed_up.email,
             code_length: settings.codes.enabled.then_some(settings.codes.length),
+            email_first: settings.signup.flow.is_email_first(),
         }
     }
 
@@ -208,6 +231,7 @@ impl View for ConfirmationSent {
 
     fn page_only(&self, page: &mut Map<String, Value>) {
         insert(page, "email", &self.email);
+        insert(page, "email_first", &self.email_first);
         if let Some(length) = self.code_length {
             insert(page, "code_length", &length);
         }
