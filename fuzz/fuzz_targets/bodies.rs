@@ -8,7 +8,7 @@ use doorstep::accounts::password::check_password;
 use doorstep::accounts::password_reset::{NewPasswordForm, ResetRequest, ResetRequestForm};
 use doorstep::accounts::policy::{check_name, permitted_redirect};
 use doorstep::accounts::session::SignInForm;
-use doorstep::accounts::signup::Application;
+use doorstep::accounts::signup::{Application, Terms};
 use doorstep::accounts::username::Username;
 use doorstep::accounts::{SignUpForm, email::Address};
 use doorstep::config::{Settings, UsernameMode};
@@ -63,9 +63,16 @@ fuzz_target!(|data: &[u8]| {
             &form.captcha.response,
             &form.captcha.captcha_id,
             &form.captcha.captcha_answer,
+            &form.captcha.altcha,
         ]);
         for settings in settings() {
-            let _ = Application::check(settings, &form);
+            let _ = Application::check(settings, &form, Terms::default());
+            let nameless = Terms {
+                nameless: true,
+                ..Terms::default()
+            };
+            let _ = Application::check(settings, &form, nameless);
+            let _ = Application::check_address(settings, &form);
         }
     }
     for form in parse::<ResetRequestForm>(data).into_iter().flatten() {
