@@ -50,6 +50,31 @@ pub async fn probe(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.begin_with_options(options).await?.rollback().await
 }
 
+/// Connections for reads that must not queue behind the writer: on a SQLite file, a pool of
+/// read-only connections (sea-orm writes through one connection, which keeps SQLite's writers
+/// from failing on each other; in WAL mode readers never wait for it and see every commit at
+/// once); elsewhere the writer's own pool, which already has several connections.
+pub async fn readers(url: &str, writer: &DatabaseConnection) -> Result<DatabaseConnection, String> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") {
+        return Ok(writer.clone());
+    }
+    let workers = std::thread::available_parallelism().map_or(2, usize::from);
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(CONNECT_TIMEOUT)
+        .sqlx_logging(false)
+        .max_connections((workers * 2).clamp(2, 8) as u32);
+    options.map_sqlx_sqlite_opts(|sqlite| {
+        sqlite
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(5))
+    });
+    Database::connect(options)
+        .await
+        .map_err(|err| format!("database {}: {}", redact_url(url), describe(&err)))
+}
+
 /// Connects the way `serve` does (creating a SQLite file and its directory), without
 /// migrating.
 async fn open(url: &str) -> Result<DatabaseConnection, String> {

@@ -162,13 +162,15 @@ impl App {
         let hasher = self
             .hasher
             .unwrap_or_else(|| PasswordHasher::new(workers, workers * 16));
+        let readers = database::readers(&self.settings.database_url, &db).await?;
         let accounts = accounts::Context::new(
             db,
             Arc::new(self.settings),
             hasher,
             Mailer::new(composer),
             captcha,
-        );
+        )
+        .with_readers(readers);
         Ok(Doorstep {
             accounts,
             clock: self.clock,

@@ -155,6 +155,7 @@ pub async fn revoke_all(conn: &impl ConnectionTrait, account_id: i64) -> Result<
 
 /// The app password `secret` and its account, if both exist; records the use.
 pub async fn holder(
+    readers: &DatabaseConnection,
     db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
@@ -168,7 +169,7 @@ pub async fn holder(
         .filter(app_password::Column::SecretDigest.eq(digest(secret)))
         .find_also_related(account::Entity)
         .filter(account::Column::State.eq(account::State::Active))
-        .one(db)
+        .one(readers)
         .await?;
     let Some((row, Some(account))) = found else {
         return Ok(None);

@@ -15,6 +15,9 @@ use crate::mail::Mailer;
 /// and built in a few lines by a test that needs no web server.
 pub struct Context {
     pub db: DatabaseConnection,
+    /// Where credential lookups read: read-only connections beside the one that writes (on
+    /// SQLite, whose writer is a single connection), else the same pool as `db`.
+    pub readers: DatabaseConnection,
     pub settings: Arc<Settings>,
     pub hasher: PasswordHasher,
     /// Renders letters and wakes the delivery worker once they are queued.
@@ -34,6 +37,7 @@ impl Context {
     ) -> Context {
         let links = Links::new(&settings);
         Context {
+            readers: db.clone(),
             db,
             settings,
             hasher,
@@ -41,5 +45,12 @@ impl Context {
             captcha,
             links,
         }
+    }
+
+    /// Credential lookups read through `readers` (see `database::readers`) rather than the
+    /// connection that writes.
+    pub fn with_readers(mut self, readers: DatabaseConnection) -> Context {
+        self.readers = readers;
+        self
     }
 }

@@ -40,8 +40,10 @@ pub struct Authenticated {
 }
 
 /// The account behind `credential`, if it proves one. `app_passwords` is
-/// `doorstep.auth.app-passwords`: switched off, existing app passwords open nothing.
+/// `doorstep.auth.app-passwords`: switched off, existing app passwords open nothing. The
+/// lookup goes to `readers` (see `database::readers`), the occasional note of a use to `db`.
 pub async fn authenticate(
+    readers: &DatabaseConnection,
     db: &DatabaseConnection,
     credential: Credential<'_>,
     app_passwords: bool,
@@ -51,13 +53,13 @@ pub async fn authenticate(
         Credential::Cookie(secret) => secret,
         Credential::Bearer(secret) if !is_app_password(secret) => secret,
         Credential::Bearer(secret) => {
-            return by_app_password(db, secret, None, app_passwords, now).await;
+            return by_app_password(readers, db, secret, None, app_passwords, now).await;
         }
         Credential::Basic { user, password } => {
-            return by_app_password(db, password, Some(user), app_passwords, now).await;
+            return by_app_password(readers, db, password, Some(user), app_passwords, now).await;
         }
     };
-    Ok(session::holder(db, secret, now)
+    Ok(session::holder(readers, db, secret, now)
         .await?
         .map(|(session, account)| Authenticated {
             account,
@@ -77,6 +79,7 @@ fn names(user: &str, account: &account::Model) -> bool {
 }
 
 async fn by_app_password(
+    readers: &DatabaseConnection,
     db: &DatabaseConnection,
     secret: &str,
     user: Option<&str>,
@@ -86,7 +89,7 @@ async fn by_app_password(
     if !enabled {
         return Ok(None);
     }
-    let Some((row, account)) = app_password::holder(db, secret, now).await? else {
+    let Some((row, account)) = app_password::holder(readers, db, secret, now).await? else {
         return Ok(None);
     };
     // Basic names the account too: an app password of another account is no match.

@@ -219,6 +219,7 @@ pub async fn start(
 /// active (a disabled or waiting account's sessions stop working on their next request);
 /// records the use.
 pub async fn holder(
+    readers: &DatabaseConnection,
     db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
@@ -229,7 +230,7 @@ pub async fn holder(
         .filter(session::Column::ExpiresAt.gt(now))
         .find_also_related(account::Entity)
         .filter(account::Column::State.eq(State::Active))
-        .one(db)
+        .one(readers)
         .await?;
     let Some((session, Some(account))) = found else {
         return Ok(None);

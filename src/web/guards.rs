@@ -163,9 +163,16 @@ async fn authenticated(req: &Request<'_>) -> Result<Authenticated, Error> {
     let carried = Carried::of(req, app).ok_or(Error::Unauthenticated)?;
     let credential = carried.as_credential().ok_or(Error::Unauthenticated)?;
     let on = app.settings().app_passwords;
-    authenticate(&app.accounts.db, credential, on, app.clock.now())
-        .await?
-        .ok_or(Error::Unauthenticated)
+    let accounts = &app.accounts;
+    authenticate(
+        &accounts.readers,
+        &accounts.db,
+        credential,
+        on,
+        app.clock.now(),
+    )
+    .await?
+    .ok_or(Error::Unauthenticated)
 }
 
 /// Passes only while `doorstep.auth.app-passwords` is on; otherwise the app password routes

@@ -354,3 +354,32 @@ async fn a_bearer_request_accepting_anything_gets_json() {
         .header(Header::new("Accept", "*/*"));
     assert!(app.send(page).await.body.contains("<form"));
 }
+
+/// On a SQLite file, credentials are looked up through read-only connections beside the single
+/// writer: they cannot write, and they see each commit at once (a session ended is gone on the
+/// next request).
+#[rocket::async_test]
+async fn credential_lookups_read_beside_the_writer_and_see_every_commit() {
+    use sea_orm::{ConnectionTrait, DbBackend};
+    let app = TestApp::start().await;
+    app.confirmed_account(ADA, PASSWORD).await;
+    let token = app.sign_in(ADA, PASSWORD).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let readers = &app.state().accounts.readers;
+    if readers.get_database_backend() == DbBackend::Sqlite {
+        let write = readers.execute_unprepared("DELETE FROM sessions").await;
+        assert!(write.is_err(), "the readers cannot write");
+    }
+    let bearer = format!("Bearer {token}");
+    assert_eq!(get_as(&app, "/auth/me", &bearer).await.status, Status::Ok);
+    let request = app
+        .client
+        .post("/auth/logout")
+        .header(Header::new("Authorization", bearer.clone()));
+    assert_eq!(app.send(request).await.status, Status::Ok);
+    get_as(&app, "/auth/me", &bearer)
+        .await
+        .assert_error(Status::Unauthorized, "unauthenticated");
+}
