@@ -19,6 +19,7 @@ use super::email::Address;
 use super::password_reset::set_password_link;
 use super::session::{end_all_sessions, find_account};
 use super::token::{self, Purpose};
+use super::username::{self, Username};
 use crate::entities::account::{self, Role, State};
 use crate::entities::{audit_log, password_reset, pending_signup};
 use crate::error::Error;
@@ -88,6 +89,17 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(Listing { accounts, total })
+}
+
+/// The account an operator names: by its address, or (without an `@`) by its username,
+/// compared as sign-in compares them; `not_found` when none.
+pub async fn find(db: &DatabaseConnection, who: &str) -> Result<account::Model, Error> {
+    if who.contains('@') {
+        return find_by_address(db, who).await;
+    }
+    // Reserved names are held by no account; any well-formed name is looked up.
+    let name = Username::parse(who, &[]).map_err(|_| Error::invalid("account", "unnamed"))?;
+    username::holder(db, &name).await?.ok_or(Error::NotFound)
 }
 
 /// The account of an address, compared as sign-in compares it; `not_found` when none.

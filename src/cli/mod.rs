@@ -21,10 +21,10 @@ use crate::mail::{Composer, Mailer};
 /// The usage of the operator's commands, for `doorstep --help`.
 pub const USAGE: &str = "  users list [--state S] [--role R] [--json]
                  the accounts (S: active, pending_approval, disabled)
-  users show <email> [--json]
+  users show <email|username> [--json]
                  one account and its latest events
-  users approve|reject|disable|enable|delete <email>
-  users set-role <email> <member|inviter|admin>
+  users approve|reject|disable|enable|delete <email|username>
+  users set-role <email|username> <member|inviter|admin>
   users create <email> [--role R]
                  an active account; prints a one-time link to set its password
   audit [--since 24h] [--json]
@@ -141,6 +141,7 @@ fn reason(subject: &str, error: &Error) -> String {
     let field = |name| error.fields().get(name).copied();
     match (error, field("account"), field("email")) {
         (Error::NotFound, _, _) => format!("{subject}: no such account"),
+        (_, Some("unnamed"), _) => format!("{subject}: neither an email address nor a username"),
         (_, Some("not_pending"), _) => {
             format!("{subject}: the account is not waiting for approval")
         }

@@ -57,7 +57,7 @@ pub(super) fn parse(words: &[String]) -> Result<Command, String> {
             }
         }
         "show" => Command::Show {
-            email: flags.one_word("show <email>")?,
+            email: flags.one_word("show <email|username>")?,
             json: flags.switch("--json"),
         },
         "create" => {
@@ -68,7 +68,7 @@ pub(super) fn parse(words: &[String]) -> Result<Command, String> {
             }
         }
         "set-role" => {
-            let [email, role] = flags.words::<2>("set-role <email> <role>")?;
+            let [email, role] = flags.words::<2>("set-role <email|username> <role>")?;
             Command::Change {
                 email,
                 change: Change::SetRole(role_named(&role)?),
@@ -84,7 +84,7 @@ pub(super) fn parse(words: &[String]) -> Result<Command, String> {
                 other => return Err(usage(&format!("users: unknown command {other:?}"))),
             };
             Command::Change {
-                email: flags.one_word(&format!("{verb} <email>"))?,
+                email: flags.one_word(&format!("{verb} <email|username>"))?,
                 change,
             }
         }
@@ -102,7 +102,7 @@ pub(super) async fn run(
         Command::List { filter, json } => list(ctx, filter, json).await,
         Command::Show { email, json } => show(ctx, &email, json).await,
         Command::Change { email, change } => {
-            let found = admin::find_by_address(&ctx.db, &email)
+            let found = admin::find(&ctx.db, &email)
                 .await
                 .map_err(|error| reason(&email, &error))?;
             let actor = Actor::cli();
@@ -149,6 +149,9 @@ pub(super) async fn run(
 struct AccountRow {
     id: i64,
     email: String,
+    /// Only for an account that has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
     firstname: String,
     lastname: String,
     role: &'static str,
@@ -161,6 +164,7 @@ impl AccountRow {
         AccountRow {
             id: account.id,
             email: account.email.clone(),
+            username: account.username.clone(),
             firstname: account.first_name.clone(),
             lastname: account.last_name.clone(),
             role: role_name(account.role),
@@ -230,7 +234,7 @@ struct EventRow {
 }
 
 async fn show(ctx: &Context, email: &str, as_json: bool) -> Result<String, String> {
-    let found = admin::find_by_address(&ctx.db, email)
+    let found = admin::find(&ctx.db, email)
         .await
         .map_err(|error| reason(email, &error))?;
     let details = admin::show(&ctx.db, found.id)

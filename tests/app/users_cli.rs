@@ -331,7 +331,55 @@ async fn usage_mistakes_exit_2_and_unknown_accounts_exit_1() {
     );
     assert_eq!(
         refused(dir, &["users", "show", "not an address"]),
-        "not an address: not an email address\n"
+        "not an address: neither an email address nor a username\n"
+    );
+    assert_eq!(
+        refused(dir, &["users", "show", "@example.com"]),
+        "@example.com: not an email address\n"
+    );
+    assert_eq!(
+        refused(dir, &["users", "disable", "nobody.here"]),
+        "nobody.here: no such account\n"
     );
     assert_eq!(ok(dir, &["users", "list", "--json"]), "[]\n");
+}
+
+/// Operators name accounts by username as well as by address.
+#[rocket::async_test]
+async fn operators_name_accounts_by_username_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(dir.path()).await;
+    std::fs::write(
+        dir.path().join("site.properties"),
+        format!(
+            "doorstep.database.url={url}\n\
+             doorstep.auth.signup=on\n\
+             doorstep.auth.username=optional\n\
+             doorstep.auth.email.from=doorstep <signup@doorstep.test>\n"
+        ),
+    )
+    .unwrap();
+    let app = TestApp::on(
+        dir,
+        url,
+        |s| s.usernames.mode = doorstep::config::UsernameMode::Optional,
+        |app| app,
+    )
+    .await;
+    let mut body = signup_body("ada@example.com");
+    body["username"] = serde_json::json!("Countess");
+    app.confirmed_account_from(&body).await;
+    let dir = app.dir.path();
+    assert_eq!(
+        ok(dir, &["users", "set-role", "countess", "inviter"]),
+        "ada@example.com: inviter\n"
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(dir, &["users", "show", "COUNTESS", "--json"])).unwrap();
+    assert_eq!(shown["email"], "ada@example.com", "{shown}");
+    assert_eq!(shown["username"], "Countess");
+    ok(dir, &["users", "disable", "countess"]);
+    app.sign_in("ada@example.com", "correct horse battery staple")
+        .await
+        .assert_error(rocket::http::Status::Forbidden, "account_disabled");
 }
