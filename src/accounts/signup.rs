@@ -138,20 +138,14 @@ impl Application {
             return Err(Error::InvalidRequest(fields));
         };
 
-        let rules = &settings.permitted_redirects;
-        let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
-        let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
+        let (url_success, url_failure) = destinations(settings, form)?;
         let name = username.as_ref().map_or("", Username::as_typed);
         check_password(
             &settings.password,
             &form.password,
             &[address.local(), &first_name, &last_name, name],
         )?;
-        // With approval outside the whitelist, other domains may sign up too: they wait.
-        let others_wait = settings.approval.mode == ApprovalMode::OutsideWhitelist;
-        if !others_wait && !is_email_domain_allowed(&settings.signup, address.domain()) {
-            return Err(Error::DomainNotAllowed);
-        }
+        admit_domain(settings, &address)?;
         Ok(Application {
             first_name,
             last_name,
@@ -176,12 +170,8 @@ impl Application {
         let (Ok(address), true) = (address, fields.is_empty()) else {
             return Err(Error::InvalidRequest(fields));
         };
-        let rules = &settings.permitted_redirects;
-        let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
-        let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
-        if !is_email_domain_allowed(&settings.signup, address.domain()) {
-            return Err(Error::DomainNotAllowed);
-        }
+        let (url_success, url_failure) = destinations(settings, form)?;
+        admit_domain(settings, &address)?;
         Ok(Application {
             first_name: String::new(),
             last_name: String::new(),
@@ -193,6 +183,28 @@ impl Application {
             language: form.language,
         })
     }
+}
+
+/// Where browsers go after the link, each a permitted redirect target.
+fn destinations(
+    settings: &Settings,
+    form: &SignUpForm,
+) -> Result<(Option<Url>, Option<Url>), Error> {
+    let rules = &settings.permitted_redirects;
+    Ok((
+        permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?,
+        permitted_redirect(rules, "urlfailure", &form.urlfailure)?,
+    ))
+}
+
+/// Whether the address's domain may sign up. With approval outside the whitelist, other
+/// domains may sign up too: they wait.
+fn admit_domain(settings: &Settings, address: &Address) -> Result<(), Error> {
+    let others_wait = settings.approval.mode == ApprovalMode::OutsideWhitelist;
+    if !others_wait && !is_email_domain_allowed(&settings.signup, address.domain()) {
+        return Err(Error::DomainNotAllowed);
+    }
+    Ok(())
 }
 
 /// Signs a person up: stores a pending sign-up and queues the confirmation mail.

@@ -572,3 +572,29 @@ async fn a_resent_mail_and_a_confirming_get_lead_to_the_details_too() {
         "the same sign-up: the same success"
     );
 }
+
+/// Email-first follows the same domain rule as a details-first sign-up: off the whitelist is
+/// refused, unless approval lets other domains sign up and wait.
+#[rocket::async_test]
+async fn the_whitelist_and_approval_apply_as_to_any_sign_up() {
+    use doorstep::config::ApprovalMode;
+    let whitelisted = |s: &mut Settings| s.signup.whitelist = vec!["example.com".into()];
+    let app = app_with(whitelisted).await;
+    let refused = app
+        .post_json("/auth/signup", &json!({ "email": "grace@elsewhere.org" }))
+        .await;
+    refused.assert_error(Status::Forbidden, "domain_not_allowed");
+    assert_eq!(app.count("pending_signups").await, 0);
+
+    let app = app_with(|s| {
+        whitelisted(s);
+        s.approval.mode = ApprovalMode::OutsideWhitelist;
+    })
+    .await;
+    let (_, mail) = sign_up(&app, "grace@elsewhere.org").await;
+    let token = mail.token().unwrap();
+    let body = with(json!({ "token": token }));
+    let done = app.post_json("/auth/signup/complete", &body).await;
+    assert_eq!(done.status, Status::Ok, "{}", done.body);
+    assert_eq!(done.json()["status"], "pending_approval");
+}
