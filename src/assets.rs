@@ -79,7 +79,7 @@ impl Templates {
     /// why, causes included, for the log.
     /// Whether a template of this name exists (shipped or the operator's).
     pub fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|known| known == name)
+        self.tera.templates.contains_key(name)
     }
 
     pub fn render(&self, name: &str, values: &impl Serialize) -> Result<String, String> {

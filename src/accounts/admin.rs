@@ -134,7 +134,10 @@ pub async fn approve(
         return Err(Error::invalid("account", "not_pending"));
     }
     let approved = set_state(&txn, account, State::Active).await?;
-    let letter = ctx.mail.composer.account_approved(&owner(&approved), now)?;
+    let letter = ctx
+        .mail
+        .composer
+        .account_approved(&Recipient::account(&approved), now)?;
     outbox::enqueue(&txn, &letter, now).await?;
     audit::record(&txn, Event::AccountApproved, Some(id), actor, "", now).await?;
     txn.commit().await?;
@@ -155,7 +158,10 @@ pub async fn reject(
     if account.state != State::PendingApproval {
         return Err(Error::invalid("account", "not_pending"));
     }
-    let letter = ctx.mail.composer.account_rejected(&owner(&account), now)?;
+    let letter = ctx
+        .mail
+        .composer
+        .account_rejected(&Recipient::account(&account), now)?;
     outbox::enqueue(&txn, &letter, now).await?;
     pending_signup::Entity::update_many()
         .col_expr(
@@ -425,9 +431,4 @@ async fn remove(txn: &DatabaseTransaction, account: &account::Model) -> Result<(
         .await?;
     account::Entity::delete_by_id(account.id).exec(txn).await?;
     Ok(())
-}
-
-fn owner(account: &account::Model) -> Recipient {
-    Recipient::new(&account.email, &account.first_name, &account.last_name)
-        .reading(account.language.as_deref())
 }

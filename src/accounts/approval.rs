@@ -39,10 +39,7 @@ pub async fn notify_approvers(
             .all(conn)
             .await?
             .iter()
-            .map(|admin| {
-                Recipient::new(&admin.email, &admin.first_name, &admin.last_name)
-                    .reading(admin.language.as_deref())
-            })
+            .map(Recipient::account)
             .collect()
     } else {
         ctx.settings

@@ -200,8 +200,7 @@ async fn store_request(
     )
     .await?;
     let to = match &account {
-        Some(account) => Recipient::new(&account.email, &account.first_name, &account.last_name)
-            .reading(account.language.as_deref()),
+        Some(account) => Recipient::account(account),
         None => Recipient::new(&request.address.as_stored(), "", ""),
     };
     let link = ctx.links.password_reset(&issued.secret);
@@ -324,8 +323,7 @@ async fn apply_new_password(
         client: None,
     };
     audit::record(txn, Event::PasswordReset, Some(account.id), &owner, "", now).await?;
-    let to = Recipient::new(&account.email, &account.first_name, &account.last_name)
-        .reading(account.language.as_deref());
+    let to = Recipient::account(account);
     let letter = ctx.mail.composer.password_changed(&to, now)?;
     outbox::enqueue(txn, &letter, now).await?;
     Ok(())

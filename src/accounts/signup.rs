@@ -289,8 +289,7 @@ async fn signing_up(
     let (letter, pending) = match existing {
         Some(account) => {
             // The owner reads the mail in their own language, not the one of whoever signed up.
-            let to = Recipient::new(&account.email, &account.first_name, &account.last_name)
-                .reading(account.language.as_deref());
+            let to = Recipient::account(&account);
             (ctx.mail.composer.already_registered(&to, now)?, None)
         }
         None => {

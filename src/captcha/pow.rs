@@ -18,6 +18,7 @@ use subtle::ConstantTimeEq as _;
 
 use crate::entities::captcha_challenge::{self, Column, Entity as Challenges};
 use crate::error::Error;
+use crate::random::hex;
 
 /// How long a challenge may be solved and sent; ALTCHA's widget asks again when it runs out.
 const LIFETIME: Duration = Duration::minutes(10);
@@ -180,10 +181,6 @@ fn expiry(salt: &str) -> Option<DateTime<Utc>> {
 
 fn hmac(key: &[u8]) -> Hmac<Sha256> {
     Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

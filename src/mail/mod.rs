@@ -33,6 +33,12 @@ impl Recipient {
         }
     }
 
+    /// An account's owner, in the language stored with the account.
+    pub fn account(account: &crate::entities::account::Model) -> Self {
+        Recipient::new(&account.email, &account.first_name, &account.last_name)
+            .reading(account.language.as_deref())
+    }
+
     /// The letter in the language stored for this person (the default when none is, or when it
     /// is not one doorstep speaks).
     pub fn reading(mut self, language: Option<&str>) -> Self {
