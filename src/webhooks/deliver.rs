@@ -74,7 +74,7 @@ impl Sender {
             .send()
             .await
             // The URL is in the row; it may carry a token of the receiver's, kept out of logs.
-            .map_err(|err| Failure::retry(err.without_url().to_string()))?;
+            .map_err(|err| Failure::retry(causes(&err.without_url())))?;
         let status = response.status();
         if status.is_success() {
             Ok(())
@@ -82,6 +82,18 @@ impl Sender {
             Err(Failure::retry(format!("answered {status}")))
         }
     }
+}
+
+/// The error and its causes on one line ("error sending request" alone says little).
+fn causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Why an attempt failed, and whether another could succeed.
@@ -117,6 +129,8 @@ pub async fn deliver_due(
     let due = waiting()
         .filter(Column::NextAttemptAt.lte(clock.now()))
         .order_by_asc(Column::NextAttemptAt)
+        // Events of one moment go in the order they happened.
+        .order_by_asc(Column::Id)
         .limit(BATCH)
         .all(db)
         .await?;
