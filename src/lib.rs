@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod random;
 pub mod secret_key;
 pub mod web;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -153,6 +154,7 @@ impl App {
             Some(transport) => transport,
             None => Transport::from_settings(&self.settings.mail)?,
         };
+        let webhooks = Arc::new(webhooks::Sender::new(&self.settings.webhooks)?);
         let captcha = captcha::Captchas::from_settings(
             &self.settings.captcha,
             &signing_secret(&self.figment),
@@ -175,6 +177,7 @@ impl App {
             accounts,
             clock: self.clock,
             transport,
+            webhooks,
             templates,
         })
     }
@@ -206,11 +209,12 @@ pub fn links_elsewhere(base_url: &url::Url, bound: u16) -> Option<String> {
         )
     })
 }
-/// The running mail worker, so that shutdown can wait for the letter in hand.
+/// The running mail and webhook workers, so that shutdown can wait for the letter and the
+/// event in hand.
 #[derive(Default)]
-struct BackgroundWork(std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>);
+struct BackgroundWork(std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>);
 
-/// The mail worker and the hourly sweep, each its own task, until shutdown.
+/// The mail worker, the webhook worker and the hourly sweep, each its own task, until shutdown.
 fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
     let Some(app) = rocket.state::<Doorstep>() else {
         return;
@@ -228,11 +232,19 @@ fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
         shutdown.await;
         let _ = stop.send(true);
     });
-    let running = tokio::spawn(worker.run(stopped));
+    let posting = webhooks::worker::Worker {
+        db: app.accounts.db.clone(),
+        sender: app.webhooks.clone(),
+        clock: app.clock.clone(),
+    };
+    let running = [
+        tokio::spawn(worker.run(stopped.clone())),
+        tokio::spawn(posting.run(stopped)),
+    ];
     if let Some(work) = rocket.state::<BackgroundWork>()
         && let Ok(mut held) = work.0.lock()
     {
-        *held = Some(running);
+        held.extend(running);
     }
     tokio::spawn(housekeeping::run(
         app.accounts.db.clone(),
@@ -241,21 +253,33 @@ fn start_background_work(rocket: &Rocket<rocket::Orbit>) {
     ));
 }
 
-/// Waits, within Rocket's grace period, for the worker to finish the letter it is sending:
-/// cut off, a letter the relay already took would be sent again after a restart.
+/// Waits, within Rocket's grace period, for the workers to finish the letter and the event
+/// they are sending: cut off, a letter the relay already took would be sent again after a
+/// restart.
 async fn finish_background_work(rocket: &Rocket<rocket::Orbit>) {
     let running = rocket
         .state::<BackgroundWork>()
-        .and_then(|work| work.0.lock().ok()?.take());
-    let Some(running) = running else {
+        .and_then(|work| {
+            work.0
+                .lock()
+                .ok()
+                .map(|mut held| std::mem::take(&mut *held))
+        })
+        .unwrap_or_default();
+    if running.is_empty() {
         return;
-    };
+    }
     let grace = std::time::Duration::from_secs(rocket.config().shutdown.grace.into());
-    if tokio::time::timeout(grace, running).await.is_err() {
+    let all = async {
+        for task in running {
+            let _ = task.await;
+        }
+    };
+    if tokio::time::timeout(grace, all).await.is_err() {
         log::warn!(
             target: "doorstep::mail",
-            "the mail worker did not finish within the {}s grace period; a letter in flight \
-             will be sent again after the restart",
+            "the mail or webhook worker did not finish within the {}s grace period; a letter \
+             or event in flight will be sent again after the restart",
             grace.as_secs()
         );
     }

@@ -24,6 +24,7 @@ use crate::entities::account::{self, Role, State};
 use crate::entities::{audit_log, password_reset, pending_signup};
 use crate::error::Error;
 use crate::mail::{Recipient, outbox};
+use crate::webhooks::{self, Event as Hook};
 
 /// Which accounts a listing shows; `None` is any.
 #[derive(Debug, Default, Clone)]
@@ -140,6 +141,14 @@ pub async fn approve(
         .account_approved(&Recipient::account(&approved), now)?;
     outbox::enqueue(&txn, &letter, now).await?;
     audit::record(&txn, Event::AccountApproved, Some(id), actor, "", now).await?;
+    webhooks::queue(
+        &txn,
+        &ctx.settings.webhooks,
+        Hook::AccountApproved,
+        &approved,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     ctx.mail.wake();
     Ok(approved)
@@ -181,6 +190,14 @@ pub async fn reject(
         now,
     )
     .await?;
+    webhooks::queue(
+        &txn,
+        &ctx.settings.webhooks,
+        Hook::AccountRejected,
+        &account,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     ctx.mail.wake();
     Ok(account)
@@ -202,6 +219,14 @@ pub async fn disable(
     end_all_sessions(&txn, id).await?;
     let disabled = set_state(&txn, account, State::Disabled).await?;
     audit::record(&txn, Event::AccountDisabled, Some(id), actor, "", now).await?;
+    webhooks::queue(
+        &txn,
+        &ctx.settings.webhooks,
+        Hook::AccountDisabled,
+        &disabled,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(disabled)
 }
@@ -243,6 +268,15 @@ pub async fn delete(
         Some(id),
         actor,
         &account.email,
+        now,
+    )
+    .await?;
+    // The account as it was: read (and locked) before it went.
+    webhooks::queue(
+        &txn,
+        &ctx.settings.webhooks,
+        Hook::AccountDeleted,
+        &account,
         now,
     )
     .await?;
@@ -327,6 +361,14 @@ pub async fn create(
         Some(account.id),
         actor,
         role_name(role),
+        now,
+    )
+    .await?;
+    webhooks::queue(
+        &txn,
+        &ctx.settings.webhooks,
+        Hook::AccountCreated,
+        &account,
         now,
     )
     .await?;

@@ -24,6 +24,7 @@ use crate::entities::account::{self, State};
 use crate::entities::pending_signup;
 use crate::error::Error;
 use crate::metrics;
+use crate::webhooks;
 
 /// What proves the address: the mailed link's secret, or the address and the mailed code.
 #[derive(Debug, Clone, Copy)]
@@ -367,6 +368,8 @@ async fn create_account(
             now,
         )
         .await?;
+        let hooks = &ctx.settings.webhooks;
+        webhooks::queue(txn, hooks, webhooks::Event::AccountCreated, &account, now).await?;
         if waiting {
             notify_approvers(txn, ctx, &account, now).await?;
         }

@@ -28,6 +28,7 @@ use crate::error::Error;
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
 use crate::metrics;
+use crate::webhooks;
 
 /// The reset request, form or JSON alike (`password` only in the two-step variant).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -323,6 +324,8 @@ async fn apply_new_password(
         client: None,
     };
     audit::record(txn, Event::PasswordReset, Some(account.id), &owner, "", now).await?;
+    let hooks = &ctx.settings.webhooks;
+    webhooks::queue(txn, hooks, webhooks::Event::PasswordChanged, account, now).await?;
     let to = Recipient::account(account);
     let letter = ctx.mail.composer.password_changed(&to, now)?;
     outbox::enqueue(txn, &letter, now).await?;

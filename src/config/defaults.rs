@@ -7,7 +7,7 @@ use url::Url;
 
 use super::{
     Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
-    PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames,
+    PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames, Webhooks,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -68,6 +68,7 @@ impl Settings {
             max_connections: 1024,
             nextcloud: Nextcloud::default(),
             cadmium: false,
+            webhooks: Webhooks::default(),
         }
     }
 }

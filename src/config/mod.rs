@@ -25,6 +25,7 @@ mod redirects;
 mod tests;
 mod usernames;
 mod values;
+mod webhooks;
 
 pub use approval::{Approval, ApprovalMode};
 pub use auth::{PasswordReset, PasswordRules, Signup};
@@ -39,6 +40,7 @@ pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
 pub use usernames::{UsernameMode, Usernames};
+pub use webhooks::{Webhooks, signing_key};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -93,6 +95,8 @@ pub struct Settings {
     pub nextcloud: Nextcloud,
     /// Cadmium's in-band registration at `POST /cadmium` (`doorstep.compat.cadmium`).
     pub cadmium: bool,
+    /// Where account events are posted, signed (`doorstep.webhook.*`).
+    pub webhooks: Webhooks,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -214,6 +218,7 @@ impl Settings {
             cadmium: source
                 .parsed("compat.cadmium", Value::switch)?
                 .unwrap_or(defaults.cadmium),
+            webhooks: webhooks::webhooks(&source)?,
         };
         nextcloud::check(&source, &settings)?;
         for (name, on) in [

@@ -73,6 +73,7 @@ const SCALARS: &[&str] = &[
     "compat.nextcloud",
     "compat.nextcloud.cloud-url",
     "compat.cadmium",
+    "webhook.secret",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
@@ -84,6 +85,7 @@ const LISTS: &[&str] = &[
     "auth.username.reserved",
     "cors.origins",
     "trusted-proxies",
+    "webhook.url",
 ];
 
 /// Keys of the design that this version does not offer: any value is refused, since an

@@ -1,4 +1,5 @@
-//! A rendered mail waiting for delivery, written in the same transaction as the state change.
+//! A rendered mail, or a webhook event, waiting for delivery, written in the same transaction
+//! as the state change.
 
 use sea_orm::entity::prelude::*;
 
@@ -23,7 +24,14 @@ pub struct Model {
     pub gave_up_at: Option<DateTimeUtc>,
     /// The token of the worker sending it now; its lease ends at `next_attempt_at`.
     pub claimed_by: Option<String>,
+    /// A webhook delivery's `webhook-id`: the same on every attempt, so receivers can tell a
+    /// retry from a new event. None for letters.
+    pub webhook_id: Option<String>,
 }
+
+/// The `kind` of a webhook delivery: `recipient` is the URL, `subject` the event type and
+/// `text_body` the JSON body. The mail worker leaves these rows to `webhooks`.
+pub const WEBHOOK: &str = "webhook";
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

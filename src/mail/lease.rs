@@ -1,4 +1,5 @@
-//! Claims on letters: which worker is sending a letter, and for how long the others keep off.
+//! Claims on letters (and on webhook events, which share the outbox): which worker is sending
+//! one, and for how long the others keep off.
 //!
 //! A claim is a random token and a short lease (`next_attempt_at`), renewed while the letter
 //! is in flight. A worker that dies stops renewing, so its letter is free again within one
@@ -81,7 +82,7 @@ impl Claim {
                     Ok(false) => {
                         log::warn!(
                             target: "doorstep::mail",
-                            "mail {}: another worker took it over while it was being sent",
+                            "outbox row {}: another worker took it over while it was being sent",
                             self.id
                         );
                         return None;
@@ -89,7 +90,7 @@ impl Claim {
                     // The lease still runs; the next renewal may well pass.
                     Err(err) => log::warn!(
                         target: "doorstep::mail",
-                        "mail {}: renewing its lease: {err}",
+                        "outbox row {}: renewing its lease: {err}",
                         self.id
                     ),
                 },

@@ -77,6 +77,7 @@ pub async fn deliver_due(
 ) -> Result<Round, DbErr> {
     let now = clock.now();
     let due = Outbox::find()
+        .filter(Column::Kind.ne(outbox::WEBHOOK))
         .filter(Column::SentAt.is_null())
         .filter(Column::GaveUpAt.is_null())
         .filter(Column::NextAttemptAt.lte(now))
@@ -222,6 +223,7 @@ pub struct Backlog {
 pub async fn backlog(db: &DatabaseConnection) -> Result<Backlog, DbErr> {
     let waiting = || {
         Outbox::find()
+            .filter(Column::Kind.ne(outbox::WEBHOOK))
             .filter(Column::SentAt.is_null())
             .filter(Column::GaveUpAt.is_null())
     };
@@ -236,8 +238,8 @@ pub async fn backlog(db: &DatabaseConnection) -> Result<Backlog, DbErr> {
     Ok(Backlog { depth, oldest })
 }
 
-/// Forgets delivered or abandoned letters `kept` after they went (their bodies are already
-/// blank); they stay that long for the record.
+/// Forgets delivered or abandoned letters and webhook deliveries `kept` after they went
+/// (their bodies are already blank); they stay that long for the record.
 pub async fn sweep(
     db: &DatabaseConnection,
     now: DateTime<Utc>,

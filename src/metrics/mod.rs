@@ -76,7 +76,7 @@ label_values! {
 }
 
 label_values! {
-    /// What became of one delivery attempt of a letter.
+    /// What became of one delivery attempt of a letter or a webhook event.
     Delivery {
         Sent = "sent",
         /// Failed for now; tried again later.
@@ -206,6 +206,8 @@ pub static CONFIRMATIONS: Counter = Counter::new();
 pub static RESETS: Counter = Counter::new();
 pub static SIGNINS: ByLabel<SignIn> = ByLabel::new();
 pub static MAIL_DELIVERIES: ByLabel<Delivery> = ByLabel::new();
+/// Webhook posts by outcome (`sent`: a 2xx).
+pub static WEBHOOK_DELIVERIES: ByLabel<Delivery> = ByLabel::new();
 /// Requests told `busy` because the password hashing pool was full.
 pub static BUSY_REFUSALS: Counter = Counter::new();
 /// Captcha checks, one row of outcomes per kind.
@@ -255,6 +257,13 @@ pub fn render_domain(out: &mut Exposition) {
         "Mail delivery attempts by outcome.",
         "outcome",
         &MAIL_DELIVERIES,
+    );
+    by_label(
+        out,
+        "doorstep_webhook_deliveries_total",
+        "Webhook delivery attempts by outcome (sent: the endpoint answered 2xx).",
+        "outcome",
+        &WEBHOOK_DELIVERIES,
     );
     out.family(
         "doorstep_busy_refusals_total",

@@ -120,4 +120,12 @@ async fn outbox_gauges(app: &Doorstep, out: &mut Exposition) {
         "gauge",
     );
     out.sample("doorstep_outbox_oldest_seconds", &[], age);
+    match crate::webhooks::deliver::backlog(&app.accounts.db).await {
+        Ok(depth) => {
+            let name = "doorstep_webhook_depth";
+            out.family(name, "Webhook events waiting for delivery.", "gauge");
+            out.sample(name, &[], depth);
+        }
+        Err(err) => log::warn!("metrics: reading the webhook backlog: {err}"),
+    }
 }

@@ -18,6 +18,8 @@ pub struct Doorstep {
     pub clock: Arc<dyn Clock>,
     /// Where the mail worker delivers.
     pub transport: Transport,
+    /// What the webhook worker posts with.
+    pub webhooks: Arc<crate::webhooks::Sender>,
     /// What pages are rendered from: the shipped templates and the operator's overrides.
     pub templates: Arc<Templates>,
 }

@@ -42,3 +42,4 @@ mod tokens;
 mod usernames;
 mod users_cli;
 mod validation;
+mod webhooks;

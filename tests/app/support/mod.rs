@@ -1,6 +1,7 @@
 //! `TestApp`: one doorstep per test, with its own database, clock and mailbox.
 
 pub mod peers;
+pub mod receiver;
 pub mod served;
 pub mod siteverify;
 pub mod smtp;
@@ -300,6 +301,19 @@ impl TestApp {
             &app.accounts.db,
             &app.transport,
             app.settings().email.from.as_ref(),
+            app.clock.as_ref(),
+            &|| false,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Runs one delivery round of the queued webhook events, as their worker would.
+    pub async fn deliver_webhooks(&self) -> doorstep::webhooks::deliver::Round {
+        let app = self.state();
+        doorstep::webhooks::deliver_due(
+            &app.accounts.db,
+            &app.webhooks,
             app.clock.as_ref(),
             &|| false,
         )
