@@ -68,6 +68,7 @@ impl Settings {
             max_connections: 1024,
             nextcloud: Nextcloud::default(),
             cadmium: false,
+            ald: false,
         }
     }
 }

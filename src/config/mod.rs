@@ -93,6 +93,8 @@ pub struct Settings {
     pub nextcloud: Nextcloud,
     /// Cadmium's in-band registration at `POST /cadmium` (`doorstep.compat.cadmium`).
     pub cadmium: bool,
+    /// ALD's registration API at `/users/register` (`doorstep.compat.ald`).
+    pub ald: bool,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -214,6 +216,9 @@ impl Settings {
             cadmium: source
                 .parsed("compat.cadmium", Value::switch)?
                 .unwrap_or(defaults.cadmium),
+            ald: source
+                .parsed("compat.ald", Value::switch)?
+                .unwrap_or(defaults.ald),
         };
         nextcloud::check(&source, &settings)?;
         for (name, on) in [

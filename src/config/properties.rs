@@ -73,6 +73,7 @@ const SCALARS: &[&str] = &[
     "compat.nextcloud",
     "compat.nextcloud.cloud-url",
     "compat.cadmium",
+    "compat.ald",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
