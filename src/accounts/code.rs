@@ -121,7 +121,14 @@ pub async fn issue_shown(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let row = new_row(purpose, email_key, Some(subject_id), secret, now, expires_at);
+    let row = new_row(
+        purpose,
+        email_key,
+        Some(subject_id),
+        secret,
+        now,
+        expires_at,
+    );
     put(conn, row, None).await
 }
 

@@ -230,7 +230,11 @@ mod tests {
         let handle = crate::random::url_token();
         let code = code_of(&handle, 6);
         assert_eq!(code.len(), 6);
-        assert_eq!(code, code_of(&handle, 6), "the same handle shows the same code");
+        assert_eq!(
+            code,
+            code_of(&handle, 6),
+            "the same handle shows the same code"
+        );
         assert!(code.chars().all(|c| ('1'..='9').contains(&c)), "{code}");
         let long = code_of(&handle, 40);
         assert_eq!(long.len(), 40, "more digits than one block gives");

@@ -122,7 +122,8 @@ pub struct Pictured<'a> {
 impl Terms<'_> {
     /// The invitee chooses the password when confirming: none is taken with the sign-up.
     fn password_later(&self) -> bool {
-        self.pictured.is_some_and(|pictured| pictured.inviter.is_some())
+        self.pictured
+            .is_some_and(|pictured| pictured.inviter.is_some())
     }
 }
 
@@ -350,23 +351,23 @@ async fn signing_up(
                 let letter = pictured::open(&txn, ctx, &to, session, pictured, now).await?;
                 (letter, Some(id))
             } else {
-            // Replaces the code of an earlier sign-up for the address; its link keeps working.
-            let code = code::issue(
-                &txn,
-                &ctx.settings.codes,
-                Purpose::Signup,
-                &key,
-                id,
-                expires_at,
-                now,
-            )
-            .await?;
-            let link = ctx.links.signup_confirmation(&secret);
-            let letter = ctx
-                .mail
-                .composer
-                .signup_confirmation(&to, &link, code.as_deref(), now)?;
-            (letter, Some(id))
+                // Replaces the code of an earlier sign-up for the address; its link keeps working.
+                let code = code::issue(
+                    &txn,
+                    &ctx.settings.codes,
+                    Purpose::Signup,
+                    &key,
+                    id,
+                    expires_at,
+                    now,
+                )
+                .await?;
+                let link = ctx.links.signup_confirmation(&secret);
+                let letter =
+                    ctx.mail
+                        .composer
+                        .signup_confirmation(&to, &link, code.as_deref(), now)?;
+                (letter, Some(id))
             }
         }
     };

@@ -162,7 +162,9 @@ pub async fn register(
         nameless: true,
         pictured: Some(Pictured {
             inviter,
-            note: note.as_ref().map(|note| note as &(dyn Fn(&str) -> String + Sync)),
+            note: note
+                .as_ref()
+                .map(|note| note as &(dyn Fn(&str) -> String + Sync)),
         }),
         ..Terms::default()
     };
@@ -297,7 +299,10 @@ mod tests {
     #[test]
     fn refusals_speak_alds_names() {
         let wrong = Refusal::of(&Error::CodeInvalid { attempts_left: 3 });
-        assert_eq!((wrong.error, wrong.attempts_left), ("captcha_invalid", Some(3)));
+        assert_eq!(
+            (wrong.error, wrong.attempts_left),
+            ("captcha_invalid", Some(3))
+        );
         let mismatch = Refusal::of(&Error::invalid("password_again", "mismatch"));
         assert_eq!(
             mismatch.fields,

@@ -125,7 +125,14 @@ pub async fn register(
     let request = body.0?;
     let inviter = caller.0.as_ref();
     let now = app.clock.now();
-    let sent = ald::register(&app.accounts, request, inviter, Some(language.0), &client, now);
+    let sent = ald::register(
+        &app.accounts,
+        request,
+        inviter,
+        Some(language.0),
+        &client,
+        now,
+    );
     Ok((Status::Created, Json(sent.await?)))
 }
 
@@ -144,11 +151,7 @@ pub async fn register(
     )
 )]
 #[get("/users/register/token/<id>")]
-pub async fn token(
-    app: &State<Doorstep>,
-    client: ClientAddress,
-    id: &str,
-) -> Result<Png, Refused> {
+pub async fn token(app: &State<Doorstep>, client: ClientAddress, id: &str) -> Result<Png, Refused> {
     let now = app.clock.now();
     limits::allow_captcha_image(&app.accounts.db, &client, now).await?;
     let png = ald::token_picture(&app.accounts, id, now).await?;
