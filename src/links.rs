@@ -34,6 +34,7 @@ const OPENAPI: &str = "/openapi.json";
 const DOCS: &str = "/docs";
 const NEXTCLOUD_API: &str = "/apps/registration/api/1.0";
 const NEXTCLOUD_OCS: &str = "/ocs/v2.php/registration/v1";
+const ALD_REGISTER: &str = "/users/register";
 
 /// What a token keeps of itself in a link: the base64url alphabet. Everything else is
 /// percent-encoded, so a token can never end a query value, start a fragment or make a `..`
@@ -84,6 +85,21 @@ impl Links {
     /// The base of the Nextcloud registration app's OCS API, absolute.
     pub fn nextcloud_ocs(&self) -> String {
         format!("{}{NEXTCLOUD_OCS}", self.root)
+    }
+
+    /// ALD's registration call, absolute (discovery names it).
+    pub fn ald_register(&self) -> String {
+        format!("{}{ALD_REGISTER}", self.root)
+    }
+
+    /// The picture of an ALD registration session's code, absolute, for its mail.
+    pub fn ald_token(&self, session: &str) -> String {
+        format!("{}{ALD_REGISTER}/token/{session}", self.root)
+    }
+
+    /// Where an ALD registration session is verified, absolute, for its mail.
+    pub fn ald_verify(&self, session: &str) -> String {
+        format!("{}{ALD_REGISTER}/verify/{session}", self.root)
     }
 
     /// The link in a sign-up mail.

@@ -63,6 +63,12 @@ pub fn typed_address(codes: &Codes, email: &str, typed: &str) -> Result<Address,
     if !codes.enabled {
         return Err(Error::invalid("code", "not_offered"));
     }
+    address_typed(email, typed)
+}
+
+/// The address a code is typed with, whether or not `doorstep.auth.code` offers codes: for a
+/// code shown elsewhere than the mail (a pictured registration's).
+pub fn address_typed(email: &str, typed: &str) -> Result<Address, Error> {
     let mut fields = FieldErrors::new();
     let address = Address::parse(email).map_err(|reason| fields.insert("email", reason));
     if typed.trim().is_empty() {
@@ -100,6 +106,49 @@ pub async fn issue(
     );
     put(conn, row, None).await?;
     Ok(Some(secret))
+}
+
+/// Puts `secret` in place as the code of a flow whose code is shown rather than only mailed
+/// (see `accounts::pictured`): made by the caller, kept as a digest like any code, working
+/// until `expires_at` whatever `doorstep.auth.code` says, and replaced by a later mail's code
+/// as any code is.
+pub async fn issue_shown(
+    conn: &impl ConnectionTrait,
+    purpose: Purpose,
+    email_key: &str,
+    subject_id: i64,
+    secret: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = new_row(
+        purpose,
+        email_key,
+        Some(subject_id),
+        secret,
+        now,
+        expires_at,
+    );
+    put(conn, row, None).await
+}
+
+/// The live code of an address for `purpose`, while it still takes tries: its digest, to
+/// compare with a code shown elsewhere.
+pub async fn live_digest(
+    conn: &impl ConnectionTrait,
+    codes: &Codes,
+    purpose: Purpose,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbErr> {
+    let row = CodeRows::find()
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .filter(Column::EmailKey.eq(email_key))
+        .filter(Column::ExpiresAt.gt(now))
+        .filter(Column::AttemptsUsed.lt(i64::from(codes.attempts)))
+        .one(conn)
+        .await?;
+    Ok(row.map(|row| row.code_digest))
 }
 
 /// Tries `typed` as the code of `address` for `purpose`.

@@ -13,7 +13,7 @@ use super::app_password::{self, SIGN_UP_NAME};
 use crate::entities::account::{self, State};
 use crate::entities::{pending_signup, registration};
 use crate::error::Error;
-use crate::random::{digest, is_url_token, url_token};
+use crate::random::{digest, is_url_token};
 
 /// How a sign-up stands, as its client may learn it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -49,20 +49,20 @@ pub struct Wishes {
     pub login_on_confirm: bool,
 }
 
-/// Opens a handle for a sign-up inside its transaction; returns the handle, which only the
-/// client sees. `pending` is None for an address that already has an account: its handle stays
+/// Opens `handle` (a fresh `random::url_token`) for a sign-up inside its transaction; returns
+/// it, for the client only (or, for a pictured sign-up, for its mail only). `pending` is None for an address that already has an account: its handle stays
 /// `pending_confirmation` until it expires, as a new address's would, so it tells nothing.
 /// The handle keeps `email` (as stored) either way, so that confirming by handle and code
 /// counts wrong codes against the address exactly as confirming by address and code does.
 pub async fn open(
     conn: &impl ConnectionTrait,
+    handle: String,
     pending: Option<i64>,
     email: &str,
     wishes: Wishes,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    let handle = url_token();
     registration::ActiveModel {
         handle_digest: Set(digest(&handle)),
         pending_signup_id: Set(pending),

@@ -11,6 +11,7 @@ use super::Context;
 use super::code;
 use super::email::Address;
 use super::password::check_password;
+use super::pictured::{self, Session};
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
 use super::registration;
 use super::token::{self, Purpose};
@@ -22,6 +23,7 @@ use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
 use crate::metrics;
+use crate::random::url_token;
 
 /// The sign-up fields as sent, form or JSON alike; checked by `Application::check`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -75,6 +77,11 @@ pub struct SignUpForm {
     /// name, and no last name is asked for. Set by adapters, never read from a body.
     #[serde(skip)]
     pub single_name: bool,
+    /// The password typed a second time, where the client's wire asks for it twice (ALD's
+    /// `password-alt`): it must equal `password` (`password_again: "mismatch"`). Set by
+    /// adapters, never read from a body.
+    #[serde(skip)]
+    pub password_again: Option<String>,
 }
 
 /// What the person is told: the same whether or not the address already has an account.
@@ -87,14 +94,37 @@ pub struct SignedUp {
 
 /// What the wire a sign-up came by decides besides its fields; doorstep's own routes take the
 /// defaults.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Terms {
+#[derive(Default, Clone, Copy)]
+pub struct Terms<'a> {
     /// The wire has no names (Cadmium's): the account has none, whatever
     /// `doorstep.auth.signup.names` asks of doorstep's own form.
     pub nameless: bool,
     /// The client asked now to be signed in when it confirms with the sign-up's handle
     /// (Cadmium's `loginOnSuccess`); kept with the handle.
     pub login_on_confirm: bool,
+    /// The wire confirms with a code shown as a picture at the registration handle, which only
+    /// the mail carries (ALD's registration session; see `accounts::pictured`).
+    pub pictured: Option<Pictured<'a>>,
+}
+
+/// A sign-up confirmed at its registration session: the mail carries the handle (never the
+/// reply), and the code is shown at it as a picture whether or not `doorstep.auth.code` is on.
+#[derive(Default, Clone, Copy)]
+pub struct Pictured<'a> {
+    /// A signed-in inviter started it for someone else: no password is taken now, the invitee
+    /// chooses one when confirming, and the mail names the inviter.
+    pub inviter: Option<&'a account::Model>,
+    /// The inviter's note for the mail, given the session's handle: plain text, escaped in the
+    /// mail (ALD's `template`).
+    pub note: Option<&'a (dyn Fn(&str) -> String + Sync)>,
+}
+
+impl Terms<'_> {
+    /// The invitee chooses the password when confirming: none is taken with the sign-up.
+    fn password_later(&self) -> bool {
+        self.pictured
+            .is_some_and(|pictured| pictured.inviter.is_some())
+    }
 }
 
 /// A sign-up that passed every check.
@@ -115,7 +145,7 @@ impl Application {
     pub fn check(
         settings: &Settings,
         form: &SignUpForm,
-        terms: Terms,
+        terms: Terms<'_>,
     ) -> Result<Application, Error> {
         let mut fields = FieldErrors::new();
         let required = settings.signup.names_required && !terms.nameless;
@@ -126,8 +156,15 @@ impl Application {
         let username = username::asked_for(&settings.usernames, &form.username)
             .map_err(|e| fields.insert("username", e));
         let address = Address::parse(&form.email).map_err(|e| fields.insert("email", e));
-        if form.password.trim().is_empty() {
+        let later = terms.password_later();
+        if !later && form.password.trim().is_empty() {
             fields.insert("password", "required");
+        }
+        if !later
+            && let Some(again) = &form.password_again
+            && *again != form.password
+        {
+            fields.insert("password_again", "mismatch");
         }
         if form.app_password && !settings.app_passwords {
             fields.insert("app_password", "unavailable");
@@ -140,11 +177,13 @@ impl Application {
 
         let (url_success, url_failure) = destinations(settings, form)?;
         let name = username.as_ref().map_or("", Username::as_typed);
-        check_password(
-            &settings.password,
-            &form.password,
-            &[address.local(), &first_name, &last_name, name],
-        )?;
+        if !later {
+            check_password(
+                &settings.password,
+                &form.password,
+                &[address.local(), &first_name, &last_name, name],
+            )?;
+        }
         admit_domain(settings, &address)?;
         Ok(Application {
             first_name,
@@ -229,7 +268,7 @@ pub async fn sign_up(
 pub async fn sign_up_on(
     ctx: &Context,
     form: SignUpForm,
-    terms: Terms,
+    terms: Terms<'_>,
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
@@ -239,7 +278,7 @@ pub async fn sign_up_on(
 async fn signing_up(
     ctx: &Context,
     form: SignUpForm,
-    terms: Terms,
+    terms: Terms<'_>,
     email_first: bool,
     client: &ClientAddress,
     now: DateTime<Utc>,
@@ -254,7 +293,9 @@ async fn signing_up(
     };
     // Every check passes before anything is stored or queued (DESIGN.md 5.5). A full hashing
     // pool refuses first, then the client's limit, so that a flood costs no captcha lookups.
-    if !email_first {
+    // Email-first and invited sign-ups store no password until the address is proven.
+    let no_password = email_first || terms.password_later();
+    if !no_password {
         ctx.hasher.has_room()?;
     }
     limits::allow_client(&ctx.db, &ctx.settings.limits, client, now).await?;
@@ -270,8 +311,9 @@ async fn signing_up(
     }
     // Email-first stores no password until the address is proven: an empty hash marks the
     // sign-up as waiting for its details (`confirm::awaits_details`), and no password is
-    // hashed for a known address either, so both cases still do the same work.
-    let password_hash = if email_first {
+    // hashed for a known address either, so both cases still do the same work. An invitee
+    // likewise chooses the password when confirming.
+    let password_hash = if no_password {
         String::new()
     } else {
         ctx.hasher.hash(form.password).await?
@@ -286,6 +328,8 @@ async fn signing_up(
         .one(&txn)
         .await?;
     let expires_at = now + ctx.settings.signup.confirm_ttl;
+    // Made first: a pictured sign-up's code is derived from it.
+    let handle = url_token();
     let (letter, pending) = match existing {
         Some(account) => {
             // The owner reads the mail in their own language, not the one of whoever signed up.
@@ -295,25 +339,36 @@ async fn signing_up(
         None => {
             let (id, secret) =
                 store_pending(&txn, &application, password_hash, expires_at, now).await?;
-            // Replaces the code of an earlier sign-up for the address; its link keeps working.
-            let code = code::issue(
-                &txn,
-                &ctx.settings.codes,
-                Purpose::Signup,
-                &key,
-                id,
-                expires_at,
-                now,
-            )
-            .await?;
             let to = Recipient::new(&email, &application.first_name, &application.last_name)
                 .reading(application.language);
-            let link = ctx.links.signup_confirmation(&secret);
-            let letter = ctx
-                .mail
-                .composer
-                .signup_confirmation(&to, &link, code.as_deref(), now)?;
-            (letter, Some(id))
+            if let Some(pictured) = terms.pictured {
+                let session = Session {
+                    handle: &handle,
+                    pending: id,
+                    email_key: &key,
+                    expires_at,
+                };
+                let letter = pictured::open(&txn, ctx, &to, session, pictured, now).await?;
+                (letter, Some(id))
+            } else {
+                // Replaces the code of an earlier sign-up for the address; its link keeps working.
+                let code = code::issue(
+                    &txn,
+                    &ctx.settings.codes,
+                    Purpose::Signup,
+                    &key,
+                    id,
+                    expires_at,
+                    now,
+                )
+                .await?;
+                let link = ctx.links.signup_confirmation(&secret);
+                let letter =
+                    ctx.mail
+                        .composer
+                        .signup_confirmation(&to, &link, code.as_deref(), now)?;
+                (letter, Some(id))
+            }
         }
     };
     outbox::enqueue(&txn, &letter, now).await?;
@@ -321,7 +376,8 @@ async fn signing_up(
         app_password: application.app_password,
         login_on_confirm: terms.login_on_confirm,
     };
-    let registration = registration::open(&txn, pending, &email, wishes, expires_at, now).await?;
+    let registration =
+        registration::open(&txn, handle, pending, &email, wishes, expires_at, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     // Counted whether or not the address had an account: the metrics tell no more than the

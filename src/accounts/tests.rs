@@ -72,3 +72,75 @@ async fn a_sign_up_queues_its_link_and_the_link_creates_the_account() {
     super::confirm_email(&ctx, secret, None, now).await.unwrap();
     assert_eq!(account::Entity::find().all(&ctx.db).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_pictured_sign_up_shows_its_code_at_its_handle_only_and_confirms_by_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = context(&dir).await;
+    let mut settings = (*ctx.settings).clone();
+    settings.codes.enabled = false;
+    ctx.settings = Arc::new(settings);
+    let now = Utc::now();
+    let client = ClientAddress(Some([127, 0, 0, 1].into()));
+    let form = |again: &str| super::SignUpForm {
+        email: "ada@example.com".into(),
+        password: "correct horse battery staple".into(),
+        password_again: Some(again.into()),
+        ..Default::default()
+    };
+    let terms = super::Terms {
+        nameless: true,
+        pictured: Some(super::Pictured::default()),
+        ..super::Terms::default()
+    };
+    let mismatch = super::sign_up_on(&ctx, form("another"), terms, &client, now).await;
+    let Err(crate::error::Error::InvalidRequest(fields)) = mismatch else {
+        panic!("a password typed twice differently must be refused");
+    };
+    assert_eq!(fields.get("password_again"), Some(&"mismatch"));
+    assert!(
+        outbox::Entity::find()
+            .all(&ctx.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let same = form("correct horse battery staple");
+    let signed_up = super::sign_up_on(&ctx, same, terms, &client, now).await;
+    let handle = signed_up.unwrap().registration.unwrap();
+    let letters = outbox::Entity::find().all(&ctx.db).await.unwrap();
+    let [letter] = letters.as_slice() else {
+        panic!("one letter expected: {letters:?}");
+    };
+    let code = super::pictured::code_of(&handle, ctx.settings.codes.length);
+    assert!(
+        letter.text_body.contains(&handle),
+        "the mail carries the session"
+    );
+    assert!(
+        !letter.text_body.contains(&code),
+        "codes off: only the picture shows it"
+    );
+    assert!(!letter.text_body.contains("correct horse"));
+    let shown = super::pictured::code_to_show(&ctx, &handle, now).await;
+    assert_eq!(shown.unwrap(), code);
+
+    // doorstep's own sign-up: its handle names a random code, which no picture shows.
+    let own = super::SignUpForm {
+        firstname: "Grace".into(),
+        lastname: "Hopper".into(),
+        email: "grace@example.com".into(),
+        password: "correct horse battery staple".into(),
+        ..Default::default()
+    };
+    let own = super::sign_up(&ctx, own, &client, now).await.unwrap();
+    let shown = super::pictured::code_to_show(&ctx, &own.registration.unwrap(), now).await;
+    assert!(matches!(shown, Err(crate::error::Error::NotFound)));
+
+    let confirmed = super::pictured::confirm(&ctx, &handle, &code, "", now).await;
+    assert_eq!(confirmed.unwrap().email, "ada@example.com");
+    assert_eq!(account::Entity::find().all(&ctx.db).await.unwrap().len(), 1);
+    let spent = super::pictured::code_to_show(&ctx, &handle, now).await;
+    assert!(matches!(spent, Err(crate::error::Error::NotFound)));
+}

@@ -44,6 +44,13 @@ async fn issue_with(
     Ok(Challenge { id, png })
 }
 
+/// `text` drawn as a challenge is, and not stored: for a code whose digest is kept elsewhere
+/// (a pictured registration's, see `accounts::pictured`). The font has no `0`: callers draw
+/// the digits 1 to 9 and letters of `ALPHABET`.
+pub async fn picture(text: &str) -> Result<Vec<u8>, Error> {
+    draw(text.to_owned()).await.map(|(_, png)| png)
+}
+
 /// Renders off the threads that serve requests: it takes milliseconds of CPU.
 async fn draw(answer: String) -> Result<(String, Vec<u8>), Error> {
     let drawn = tokio::task::spawn_blocking(move || render(&answer).map(|png| (answer, png)))

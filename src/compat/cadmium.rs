@@ -244,6 +244,7 @@ async fn register(
     let terms = Terms {
         nameless: true,
         login_on_confirm: request.login_on_success,
+        ..Terms::default()
     };
     let typed = request.username;
     let form = SignUpForm {

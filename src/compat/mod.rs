@@ -2,5 +2,6 @@
 //! in, the same verbs and rules, its own wire format out. Off unless the operator switches one
 //! on (`doorstep.compat.<name>`).
 
+pub mod ald;
 pub mod cadmium;
 pub mod nextcloud;

@@ -69,6 +69,7 @@ impl Settings {
             nextcloud: Nextcloud::default(),
             cadmium: false,
             webhooks: Webhooks::default(),
+            ald: false,
         }
     }
 }

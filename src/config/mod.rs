@@ -97,6 +97,8 @@ pub struct Settings {
     pub cadmium: bool,
     /// Where account events are posted, signed (`doorstep.webhook.*`).
     pub webhooks: Webhooks,
+    /// ALD's registration API at `/users/register` (`doorstep.compat.ald`).
+    pub ald: bool,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -219,6 +221,9 @@ impl Settings {
                 .parsed("compat.cadmium", Value::switch)?
                 .unwrap_or(defaults.cadmium),
             webhooks: webhooks::webhooks(&source)?,
+            ald: source
+                .parsed("compat.ald", Value::switch)?
+                .unwrap_or(defaults.ald),
         };
         nextcloud::check(&source, &settings)?;
         for (name, on) in [

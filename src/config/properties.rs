@@ -74,6 +74,7 @@ const SCALARS: &[&str] = &[
     "compat.nextcloud.cloud-url",
     "compat.cadmium",
     "webhook.secret",
+    "compat.ald",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

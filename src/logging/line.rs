@@ -8,8 +8,13 @@ use serde_json::Value;
 /// Query parameters whose values are secrets.
 const SECRET_PARAMS: [&str; 2] = ["confirm=", "token="];
 
-/// Paths whose next segment is a secret (a registration handle).
-const SECRET_PATHS: [&str; 2] = ["/auth/signup/status/", "/register/status/"];
+/// Paths whose next segment is a secret (a registration handle, an ALD session id).
+const SECRET_PATHS: [&str; 4] = [
+    "/auth/signup/status/",
+    "/register/status/",
+    "/users/register/token/",
+    "/users/register/verify/",
+];
 
 /// Members of a JSON line that a record's own key-values may not replace.
 const RESERVED: [&str; 5] = ["ts", "level", "target", "message", "request_id"];
@@ -173,6 +178,14 @@ mod tests {
         assert_eq!(
             redact("GET /auth/signup/status/aB-1/x application/json:"),
             "GET /auth/signup/status/[redacted]/x application/json:"
+        );
+        assert_eq!(
+            redact("POST /store/users/register/verify/aB-1_x 201"),
+            "POST /store/users/register/verify/[redacted] 201"
+        );
+        assert_eq!(
+            redact("GET /users/register/token/aB-1_x?lang=de"),
+            "GET /users/register/token/[redacted]?lang=de"
         );
         assert_eq!(
             redact("GET /register/status/<token> 200"),

@@ -54,6 +54,36 @@ struct Values<'a> {
     domain: &'a str,
 }
 
+/// What the mail of a pictured sign-up (an ALD registration session) says besides the
+/// greeting.
+pub struct SessionLetter<'a> {
+    /// The registration session id (the handle): the picture and the verification take it.
+    pub session: &'a str,
+    /// The picture of the code, absolute.
+    pub picture: String,
+    /// Where the code read from the picture is sent, absolute.
+    pub verify: String,
+    /// The code itself, while `doorstep.auth.code` mails codes.
+    pub code: Option<&'a str>,
+    /// Who started the registration for the reader, if someone did.
+    pub inviter: Option<&'a crate::entities::account::Model>,
+    /// The inviter's own words, plain text (escaped when rendered).
+    pub note: Option<&'a str>,
+}
+
+/// The values of a pictured sign-up's mail.
+#[derive(Serialize)]
+struct SessionValues<'a> {
+    #[serde(flatten)]
+    values: Values<'a>,
+    session: &'a str,
+    picture: &'a str,
+    verify: &'a str,
+    inviter_name: String,
+    inviter_email: &'a str,
+    note: &'a str,
+}
+
 impl Composer {
     /// Letters from `templates`, which always hold every shipped mail part.
     pub fn new(settings: &Settings, templates: Arc<Templates>) -> Composer {
@@ -88,6 +118,35 @@ impl Composer {
     ) -> Result<Letter, Error> {
         let values = self.values(to, link, code.unwrap_or_default(), now);
         self.render_link_mail("signup_confirmation", &self.signup, to, &values)
+    }
+
+    /// The mail of a pictured sign-up: its session id, where its code's picture is and where
+    /// the code goes; and, for an invited one, who invited the reader, with their note.
+    pub fn pictured_signup(
+        &self,
+        to: &Recipient,
+        letter: &SessionLetter,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let inviter = letter.inviter;
+        let inviter_name = inviter.map_or_else(String::new, |inviter| {
+            let name = format!("{} {}", inviter.first_name, inviter.last_name);
+            match (name.trim(), &inviter.username) {
+                ("", Some(username)) => username.clone(),
+                ("", None) => inviter.email.clone(),
+                (name, _) => name.to_owned(),
+            }
+        });
+        let values = SessionValues {
+            values: self.values(to, "", letter.code.unwrap_or_default(), now),
+            session: letter.session,
+            picture: &letter.picture,
+            verify: &letter.verify,
+            inviter_name,
+            inviter_email: inviter.map_or("", |inviter| inviter.email.as_str()),
+            note: letter.note.unwrap_or_default(),
+        };
+        self.render("pictured_signup", to, &values)
     }
 
     /// The mail whose link (or code) leads to choosing a new password.

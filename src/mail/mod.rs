@@ -12,7 +12,7 @@ use std::sync::Arc;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
-pub use compose::Composer;
+pub use compose::{Composer, SessionLetter};
 pub use transport::{MemoryMailbox, SentMail, Transport};
 
 /// Someone a letter is addressed to, and the language they read.

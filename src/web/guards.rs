@@ -252,6 +252,28 @@ impl<'r> FromRequest<'r> for Admin {
     }
 }
 
+/// A signed-in account that may invite others: the `inviter` or `admin` role; members get
+/// 403 `forbidden`.
+pub struct Inviter(pub account::Model);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Inviter {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match CurrentAccount::from_request(req).await {
+            Outcome::Success(CurrentAccount(account, _))
+                if matches!(account.role, Role::Inviter | Role::Admin) =>
+            {
+                Outcome::Success(Inviter(account))
+            }
+            Outcome::Success(_) => refuse(req, Error::Forbidden),
+            Outcome::Error(failed) => Outcome::Error(failed),
+            Outcome::Forward(forward) => Outcome::Forward(forward),
+        }
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientAddress {
     type Error = std::convert::Infallible;

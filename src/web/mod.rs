@@ -94,6 +94,13 @@ pub fn compat_routes(settings: &Settings) -> Vec<Route> {
             compat::nextcloud::ocs_status,
         ]);
     }
+    if settings.ald {
+        routes.extend(rocket::routes![
+            compat::ald::register,
+            compat::ald::token,
+            compat::ald::verify,
+        ]);
+    }
     routes
 }
 

@@ -97,6 +97,10 @@ pub enum Forms {
     /// a header to a form, and a script elsewhere cannot send one without a preflight that
     /// only listed origins pass.
     BehindHeader,
+    /// Without a token, for a route that takes no cookie as a credential (ALD's, whose
+    /// inviters authenticate with an `Authorization` header only): a page elsewhere may post a
+    /// form there, but only as anyone may, never as the person whose browser it is.
+    WithoutCsrf,
     /// None: JSON only.
     Refused,
 }

@@ -56,6 +56,9 @@ use crate::config::{Settings, UsernameMode};
         super::description,
         super::reference,
         super::discovery::discovery,
+        super::compat::ald::register,
+        super::compat::ald::token,
+        super::compat::ald::verify,
         super::compat::cadmium::message,
         super::compat::nextcloud::verify,
         super::compat::nextcloud::create,
@@ -83,6 +86,9 @@ use crate::config::{Settings, UsernameMode};
             read the account (Bearer or Basic), never change its credentials"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
+        (name = "ald", description = "ALD's registration API (`doorstep.compat.ald`): a \
+            session whose id the mail carries, its code shown as a picture, verified with the \
+            code; in its own refusal shape"),
         (name = "cadmium", description = "Cadmium's in-band registration (CPE#3), while \
             `doorstep.compat.cadmium` is on"),
         (name = "nextcloud", description = "Nextcloud's registration APIs \
@@ -253,8 +259,11 @@ fn document(settings: &Settings) -> Value {
 }
 
 /// Other systems' APIs by their tag, and whether the settings switch each on.
-fn seed_apis(settings: &Settings) -> [(&'static str, bool); 1] {
-    [("nextcloud", settings.nextcloud.enabled)]
+fn seed_apis(settings: &Settings) -> [(&'static str, bool); 2] {
+    [
+        ("nextcloud", settings.nextcloud.enabled),
+        ("ald", settings.ald),
+    ]
 }
 
 /// Whether an operation belongs to one of other systems' APIs.

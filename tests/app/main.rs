@@ -5,6 +5,7 @@
 
 mod support;
 
+mod ald;
 mod app_passwords;
 mod approval;
 mod assets;

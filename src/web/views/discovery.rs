@@ -141,7 +141,8 @@ struct MailLinks {
 #[derive(Serialize, ToSchema)]
 struct SeedApi {
     /// `nextcloud` (the draft of the registration app's issue #41, also discovered at
-    /// `/.well-known/nextcloud/registration`) or `nextcloud-ocs` (the OCS API the app shipped).
+    /// `/.well-known/nextcloud/registration`), `nextcloud-ocs` (the OCS API the app shipped),
+    /// `cadmium` or `ald` (its `POST /users/register`).
     #[schema(example = "nextcloud")]
     name: &'static str,
     /// The API's base, absolute.
@@ -166,6 +167,12 @@ impl SeedApi {
             served.push(SeedApi {
                 name: "cadmium",
                 url: format!("{}/cadmium", links.api_root()),
+            });
+        }
+        if settings.ald {
+            served.push(SeedApi {
+                name: "ald",
+                url: links.ald_register(),
             });
         }
         served
