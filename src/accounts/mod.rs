@@ -19,6 +19,7 @@ pub mod password_reset;
 pub mod policy;
 pub mod registration;
 pub mod resend;
+pub mod self_service;
 pub mod session;
 pub mod signup;
 pub mod sweep;
