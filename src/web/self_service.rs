@@ -54,8 +54,14 @@ pub async fn change_password(
     input: Input<PasswordChangeForm>,
 ) -> Result<Reply, Failed> {
     let now = app.clock.now();
-    let changed =
-        password::change_password(&app.accounts, &me.account, me.session, input.0, &client, now);
+    let changed = password::change_password(
+        &app.accounts,
+        &me.account,
+        me.session,
+        input.0,
+        &client,
+        now,
+    );
     match changed.await {
         Ok(()) => Ok(Reply::show_or_send_browsers(
             PasswordUpdated::default(),
@@ -96,7 +102,8 @@ pub async fn change_email(
     input: Input<EmailChangeForm>,
 ) -> Result<Reply, Failed> {
     let now = app.clock.now();
-    let asked = email_change::request_email_change(&app.accounts, &me.account, input.0, &client, now);
+    let asked =
+        email_change::request_email_change(&app.accounts, &me.account, input.0, &client, now);
     match asked.await {
         Ok(email) => Ok(Reply::show(EmailChangeSent::new(email))),
         Err(error) => Err(again(app, me, "email", error).await),
@@ -119,7 +126,9 @@ pub async fn change_email(
 )]
 #[get("/auth/me/email")]
 pub async fn email_link(app: &State<Doorstep>, link: LinkToken) -> Result<Reply, Failed> {
-    let token = link.0.ok_or_else(|| Error::invalid("confirm", "required"))?;
+    let token = link
+        .0
+        .ok_or_else(|| Error::invalid("confirm", "required"))?;
     let email = email_change::check_link(&app.accounts, &token, app.clock.now()).await?;
     Ok(Reply::show(EmailChangeLink::new(email, token)))
 }

@@ -33,6 +33,7 @@ mod reliability;
 mod resend;
 mod roles;
 mod security;
+mod self_service;
 mod sessions;
 mod signup;
 mod smoke;

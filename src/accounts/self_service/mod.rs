@@ -56,7 +56,15 @@ pub(crate) async fn prove_password(
     limits::sign_in_failed(&ctx.db, client, key, now).await?;
     // The session's holder typed it; who they are is not known, only whose account it was.
     let nobody = Actor::web(None, client);
-    audit::record(&ctx.db, Event::SignInFailed, Some(account.id), &nobody, key, now).await?;
+    audit::record(
+        &ctx.db,
+        Event::SignInFailed,
+        Some(account.id),
+        &nobody,
+        key,
+        now,
+    )
+    .await?;
     metrics::SIGNINS.inc(SignIn::InvalidCredentials);
     Err(Error::invalid(field, "incorrect"))
 }

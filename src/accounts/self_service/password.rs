@@ -80,7 +80,15 @@ pub async fn change_password(
     end_other_sessions(&txn, account.id, Some(keep)).await?;
     withdraw_reset_links(&txn, account.id).await?;
     let owner = Actor::web(Some(account.id), client);
-    audit::record(&txn, Event::PasswordChanged, Some(account.id), &owner, "", now).await?;
+    audit::record(
+        &txn,
+        Event::PasswordChanged,
+        Some(account.id),
+        &owner,
+        "",
+        now,
+    )
+    .await?;
     let letter = ctx
         .mail
         .composer
@@ -111,7 +119,8 @@ pub(crate) async fn end_other_sessions(
     account_id: i64,
     keep: Option<i64>,
 ) -> Result<(), sea_orm::DbErr> {
-    let mut others = session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id));
+    let mut others =
+        session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id));
     if let Some(keep) = keep {
         others = others.filter(session::Column::Id.ne(keep));
     }
