@@ -587,3 +587,20 @@ async fn the_account_page_has_the_forms_and_they_need_their_csrf_token() {
     assert!(deleted.body.contains("Account deleted"));
     assert!(account_of(&app, NEW).await.is_none());
 }
+
+#[rocket::async_test]
+async fn discovery_names_the_self_service_routes() {
+    let app = TestApp::start().await;
+    let discovery = app.get_json("/.well-known/doorstep").await.json();
+    let root = discovery["base_url"].as_str().unwrap();
+    assert_eq!(
+        discovery["self_service"],
+        json!({
+            "password": format!("{root}/auth/me/password"),
+            "email": format!("{root}/auth/me/email"),
+            "email_confirm": format!("{root}/auth/me/email/confirm"),
+            "delete": format!("{root}/auth/me/delete"),
+            "export": format!("{root}/auth/me/export"),
+        })
+    );
+}
