@@ -18,6 +18,7 @@ const EVERY: Duration = Duration::from_secs(3600);
 /// how many rows went.
 pub async fn sweep(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(accounts::sweep::forget_expired(db, now).await?
+        + accounts::self_service::email_change::sweep(db, now).await?
         + captcha::image::sweep(db, now).await?
         + mail::outbox::sweep(db, now, accounts::sweep::GRACE).await?
         + limits::sweep(db, now).await?)

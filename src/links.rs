@@ -20,6 +20,10 @@ const SIGNUP_USERNAME: &str = "/auth/signup/username";
 const PASSWORD_RESET: &str = "/auth/pwreset";
 const PASSWORD_RESET_CONFIRM: &str = "/auth/pwreset/confirm";
 const EMAIL_CHANGE: &str = "/auth/me/email";
+const EMAIL_CHANGE_CONFIRM: &str = "/auth/me/email/confirm";
+const PASSWORD_CHANGE: &str = "/auth/me/password";
+const ACCOUNT_DELETE: &str = "/auth/me/delete";
+const ACCOUNT_EXPORT: &str = "/auth/me/export";
 const LOGIN: &str = "/auth/login";
 const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
@@ -184,6 +188,11 @@ impl Links {
             account: self.path(ACCOUNT),
             sessions: self.path(SESSIONS),
             app_passwords: self.path(APP_PASSWORDS),
+            password_change: self.path(PASSWORD_CHANGE),
+            email_change: self.path(EMAIL_CHANGE),
+            email_change_confirm: self.path(EMAIL_CHANGE_CONFIRM),
+            account_delete: self.path(ACCOUNT_DELETE),
+            account_export: self.path(ACCOUNT_EXPORT),
             stylesheet: self.path(STYLESHEET),
             username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
@@ -241,6 +250,12 @@ pub struct PageLinks {
     pub sessions: String,
     /// Posted to make one; `…/<id>/delete` revokes one.
     pub app_passwords: String,
+    /// The account page's self-service forms, and the export's download.
+    pub password_change: String,
+    pub email_change: String,
+    pub email_change_confirm: String,
+    pub account_delete: String,
+    pub account_export: String,
     pub stylesheet: String,
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,

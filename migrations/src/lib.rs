@@ -16,6 +16,7 @@ mod m20261204_000010_roles;
 mod m20261204_000012_cadmium;
 mod m20261204_000013_languages;
 mod m20261204_000016_webhooks;
+mod m20261204_000017_email_changes;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_cadmium::Migration),
             Box::new(m20261204_000013_languages::Migration),
             Box::new(m20261204_000016_webhooks::Migration),
+            Box::new(m20261204_000017_email_changes::Migration),
         ]
     }
 }

@@ -17,9 +17,11 @@ use super::Context;
 use super::audit::{self, Actor, Event};
 use super::email::Address;
 use super::password_reset::set_password_link;
+use super::self_service::email_change;
 use super::session::{end_all_sessions, find_account};
 use super::token::{self, Purpose};
 use super::username::{self, Username};
+use super::{app_password, code};
 use crate::entities::account::{self, Role, State};
 use crate::entities::{audit_log, password_reset, pending_signup};
 use crate::error::Error;
@@ -252,15 +254,41 @@ pub async fn enable(
     Ok(enabled)
 }
 
-/// Deletes an account with its sessions and reset links. Returns the account as it was.
+/// Deletes an account with its sessions, app passwords and reset links. Returns the account as
+/// it was.
 pub async fn delete(
     ctx: &Context,
     actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<account::Model, Error> {
+    deleting(ctx, actor, id, Farewell::None, now).await
+}
+
+/// Whether the owner of a deleted account is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Farewell {
+    None,
+    /// The `account_deleted` notice, to the address the account had.
+    Notice,
+}
+
+/// The one way an account is deleted, by an operator or by its owner: the last active admin
+/// stays, and the audit row (and the notice) commit with the deletion.
+pub(crate) async fn deleting(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    farewell: Farewell,
+    now: DateTime<Utc>,
+) -> Result<account::Model, Error> {
     let txn = ctx.db.begin().await?;
     let account = locked_keeping_an_admin(&txn, id).await?;
+    if farewell == Farewell::Notice {
+        let to = Recipient::account(&account);
+        let letter = ctx.mail.composer.account_deleted(&to, now)?;
+        outbox::enqueue(&txn, &letter, now).await?;
+    }
     remove(&txn, &account).await?;
     audit::record(
         &txn,
@@ -281,6 +309,9 @@ pub async fn delete(
     )
     .await?;
     txn.commit().await?;
+    if farewell == Farewell::Notice {
+        ctx.mail.wake();
+    }
     Ok(account)
 }
 
@@ -456,9 +487,13 @@ async fn set_state(
     Ok(changed.update(txn).await?)
 }
 
-/// Deletes the account row and what hangs on it: sessions, reset requests and their links.
+/// Deletes the account row and what hangs on it: sessions, app passwords, reset requests, a
+/// pending address change, and their links and codes.
 async fn remove(txn: &DatabaseTransaction, account: &account::Model) -> Result<(), Error> {
     end_all_sessions(txn, account.id).await?;
+    app_password::revoke_all(txn, account.id).await?;
+    email_change::withdraw(txn, account).await?;
+    code::forget(txn, Purpose::PasswordReset, &account.email_key).await?;
     let resets: Vec<i64> = password_reset::Entity::find()
         .select_only()
         .column(password_reset::Column::Id)

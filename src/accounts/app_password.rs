@@ -15,9 +15,10 @@ use serde::Deserialize;
 
 use super::Context;
 use super::policy::check_name;
+use super::self_service::prove_password;
 use crate::entities::{account, app_password};
 use crate::error::{Error, FieldErrors};
-use crate::limits::{self, ClientAddress};
+use crate::limits::ClientAddress;
 use crate::random::{digest, is_url_token, url_token};
 
 /// What every app password starts with, so secret scanners can tell a leaked one.
@@ -56,8 +57,9 @@ pub fn is_app_password(secret: &str) -> bool {
 
 /// Creates an app password for `account`, once its current password is proven.
 ///
-/// A wrong `current_password` counts like a failed sign-in for the account's address, so a
-/// stolen session cannot be used to guess the password either.
+/// A wrong `current_password` counts like a failed sign-in for the account's address (the
+/// proof every self-service change takes), so a stolen session cannot be used to guess the
+/// password either.
 pub async fn create(
     ctx: &Context,
     account: &account::Model,
@@ -73,22 +75,15 @@ pub async fn create(
     let (Ok(name), true) = (name, fields.is_empty()) else {
         return Err(Error::InvalidRequest(fields));
     };
-    limits::allow_sign_in(
-        &ctx.db,
-        &ctx.settings.limits,
+    prove_password(
+        ctx,
+        account,
+        "current_password",
+        &form.current_password,
         client,
-        &account.email_key,
         now,
     )
     .await?;
-    let proven = ctx
-        .hasher
-        .verify(form.current_password, account.password_hash.clone())
-        .await?;
-    if !proven {
-        limits::sign_in_failed(&ctx.db, client, &account.email_key, now).await?;
-        return Err(Error::invalid("current_password", "incorrect"));
-    }
     Ok(issue(&ctx.db, account.id, &name, now).await?)
 }
 

@@ -28,6 +28,10 @@ pub enum Event {
     AccountEnabled,
     AccountDeleted,
     RoleChanged,
+    /// The owner chose a new password, proving the current one.
+    PasswordChanged,
+    /// The owner's new address was proven and the account moved to it.
+    EmailChanged,
 }
 
 impl Event {
@@ -45,6 +49,8 @@ impl Event {
             Event::AccountEnabled => "account_enabled",
             Event::AccountDeleted => "account_deleted",
             Event::RoleChanged => "role_changed",
+            Event::PasswordChanged => "password_changed",
+            Event::EmailChanged => "email_changed",
         }
     }
 }

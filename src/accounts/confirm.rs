@@ -445,7 +445,7 @@ async fn fill_in(
     filled.update(txn).await
 }
 
-fn is_unique_violation(err: &DbErr) -> bool {
+pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
     crate::error::sqlx_cause(err)
         .and_then(|sqlx| sqlx.as_database_error())
         .is_some_and(|db| db.is_unique_violation())

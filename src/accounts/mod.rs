@@ -20,6 +20,7 @@ pub mod pictured;
 pub mod policy;
 pub mod registration;
 pub mod resend;
+pub mod self_service;
 pub mod session;
 pub mod signup;
 pub mod sweep;

@@ -333,7 +333,10 @@ async fn apply_new_password(
 }
 
 /// Every reset link of the account goes, and staged passwords of other requests must not linger.
-async fn withdraw_reset_links(conn: &impl ConnectionTrait, account_id: i64) -> Result<(), Error> {
+pub(crate) async fn withdraw_reset_links(
+    conn: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<(), Error> {
     let requests: Vec<i64> = password_reset::Entity::find()
         .select_only()
         .column(password_reset::Column::Id)

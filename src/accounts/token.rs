@@ -14,6 +14,8 @@ pub enum Purpose {
     Signup,
     /// Sets a new password; its subject is a `password_resets` row.
     PasswordReset,
+    /// Proves the new address of an account; its subject is an `email_changes` row.
+    EmailChange,
 }
 
 impl Purpose {
@@ -21,6 +23,7 @@ impl Purpose {
         match self {
             Purpose::Signup => "signup",
             Purpose::PasswordReset => "password_reset",
+            Purpose::EmailChange => "email_change",
         }
     }
 }

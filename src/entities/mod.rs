@@ -5,6 +5,7 @@ pub mod app_password;
 pub mod audit_log;
 pub mod captcha_challenge;
 pub mod code;
+pub mod email_change;
 pub mod one_time_token;
 pub mod outbox;
 pub mod password_reset;

@@ -41,6 +41,14 @@ struct ApplicantValues<'a> {
     applicant_email: &'a str,
 }
 
+/// The mail to the address an account left also names the new one.
+#[derive(Serialize)]
+struct MovedValues<'a> {
+    #[serde(flatten)]
+    values: Values<'a>,
+    new_email: &'a str,
+}
+
 #[derive(Serialize)]
 struct Values<'a> {
     name: &'a str,
@@ -213,6 +221,44 @@ impl Composer {
     /// Tells a sign-up's owner that an admin rejected it and the account is gone.
     pub fn account_rejected(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
         self.personal("account_rejected", to, &self.values(to, "", "", now))
+    }
+
+    /// The link (and code) that proves an account's new address, to that address.
+    pub fn email_change(
+        &self,
+        to: &Recipient,
+        link: &str,
+        code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let values = self.values(to, link, code.unwrap_or_default(), now);
+        let mut letter = self.personal("email_change", to, &values)?;
+        letter.action_url = Some(link.to_owned());
+        Ok(letter)
+    }
+
+    /// Tells the owner of an address that another account asked to move to it; nothing moved.
+    pub fn address_in_use(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
+        self.personal("address_in_use", to, &self.values(to, "", "", now))
+    }
+
+    /// Tells the address an account left which address it moved to.
+    pub fn email_changed(
+        &self,
+        to: &Recipient,
+        new_email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let values = MovedValues {
+            values: self.values(to, "", "", now),
+            new_email,
+        };
+        self.personal("email_changed", to, &values)
+    }
+
+    /// Tells an account's owner that the account was deleted at their request.
+    pub fn account_deleted(&self, to: &Recipient, now: DateTime<Utc>) -> Result<Letter, Error> {
+        self.personal("account_deleted", to, &self.values(to, "", "", now))
     }
 
     /// A letter for one person only, never copied to the sign-up BCC list.

@@ -17,6 +17,7 @@ pub mod observe;
 pub mod openapi;
 pub mod pages;
 pub mod password_reset;
+pub mod self_service;
 pub mod session;
 pub mod signup;
 mod state;
@@ -66,6 +67,12 @@ pub fn routes() -> Vec<Route> {
         app_passwords::list,
         app_passwords::revoke,
         app_passwords::revoke_by_form,
+        self_service::change_password,
+        self_service::change_email,
+        self_service::email_link,
+        self_service::confirm_email,
+        self_service::delete_account,
+        self_service::export,
         captcha::challenge,
         captcha::picture,
         captcha::proof_of_work,

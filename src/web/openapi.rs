@@ -48,6 +48,12 @@ use crate::config::{Settings, UsernameMode};
         super::app_passwords::list,
         super::app_passwords::revoke,
         super::app_passwords::revoke_by_form,
+        super::self_service::change_password,
+        super::self_service::change_email,
+        super::self_service::email_link,
+        super::self_service::confirm_email,
+        super::self_service::delete_account,
+        super::self_service::export,
         super::captcha::challenge,
         super::captcha::picture,
         super::captcha::proof_of_work,
@@ -84,6 +90,8 @@ use crate::config::{Settings, UsernameMode};
         (name = "sessions", description = "Signing in and out, and the account's sessions"),
         (name = "app passwords", description = "Long-lived credentials for programs: they \
             read the account (Bearer or Basic), never change its credentials"),
+        (name = "your account", description = "Self-service for a signed-in session: a new \
+            password, a new address, deleting the account, its export"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
         (name = "ald", description = "ALD's registration API (`doorstep.compat.ald`): a \

@@ -34,6 +34,7 @@ mod reliability;
 mod resend;
 mod roles;
 mod security;
+mod self_service;
 mod sessions;
 mod signup;
 mod smoke;

@@ -36,6 +36,8 @@ pub struct Discovery {
     /// Whether accounts may hold app passwords (`doorstep.auth.app-passwords`), and a sign-up
     /// may ask for one with `"app_password": true`.
     app_passwords: bool,
+    /// What a signed-in session does to its own account: where, absolute.
+    self_service: SelfServiceOffer,
     /// Which mailed links lead to the front-end's own pages (`doorstep.auth.links.*`).
     mail_links: MailLinks,
     links: DiscoveryLinks,
@@ -70,6 +72,34 @@ struct SignupOffer {
     /// domains may sign up too).
     #[schema(example = "off")]
     approval: &'static str,
+}
+
+/// The self-service routes (sessions only; each proves the account's password).
+#[derive(Serialize, ToSchema)]
+struct SelfServiceOffer {
+    /// `POST`: `current_password`, `password`.
+    password: String,
+    /// `POST`: `email`, `password`; the mailed link or code is posted to `email_confirm`.
+    email: String,
+    /// `POST`: `token` or `code`.
+    email_confirm: String,
+    /// `POST`: `password`.
+    delete: String,
+    /// `GET`: everything stored about the account, as JSON.
+    export: String,
+}
+
+impl SelfServiceOffer {
+    fn at(root: &str) -> SelfServiceOffer {
+        let at = |path: &str| format!("{root}/auth/me{path}");
+        SelfServiceOffer {
+            password: at("/password"),
+            email: at("/email"),
+            email_confirm: at("/email/confirm"),
+            delete: at("/delete"),
+            export: at("/export"),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -243,6 +273,7 @@ impl Discovery {
                 .map(|origin| origin.to_string())
                 .collect(),
             app_passwords: settings.app_passwords,
+            self_service: SelfServiceOffer::at(links.api_root()),
             mail_links: MailLinks::of(&settings.links),
             links: DiscoveryLinks {
                 openapi: links.api_description(),

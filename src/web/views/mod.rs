@@ -7,6 +7,7 @@ mod email_first;
 mod error;
 mod password_reset;
 mod reference;
+mod self_service;
 mod session;
 mod signup;
 
@@ -22,6 +23,10 @@ pub use email_first::DetailsRequired;
 pub use error::ErrorBody;
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;
+pub use self_service::{
+    AccountDeleted, AccountExport, AccountPageAgain, EmailChangeLink, EmailChangeSent,
+    EmailSwitched, PasswordUpdated,
+};
 pub use session::{AccountVerified, AccountView, SignInPage, SignedIn, SignedOut};
 pub use signup::{
     AccountCreated, ConfirmPage, ConfirmationSent, RegistrationView, SignUpPage,
