@@ -449,3 +449,54 @@ fn the_configuration_checks_the_secret_and_reads_numbered_urls() {
     // The spec's own test secret (24 bytes) is accepted.
     parse("doorstep.webhook.secret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n").unwrap();
 }
+
+/// The person's own changes are posted too: a new password, then a new address.
+#[rocket::async_test]
+async fn a_persons_own_password_and_address_changes_are_posted() {
+    let receiver = Receiver::start().await;
+    let secret = new_secret();
+    let app = TestApp::with(posting_to(&receiver.url, &secret)).await;
+    confirmed(&app, ADA).await;
+    let signed_in = app.sign_in(ADA, PASSWORD).await;
+    assert_eq!(signed_in.status, Status::Ok, "{}", signed_in.body);
+    let new_password = "a different horse, stapled";
+    let body = json!({"current_password": PASSWORD, "password": new_password});
+    let changed = app.post_json("/auth/me/password", &body).await;
+    assert_eq!(changed.status, Status::Ok, "{}", changed.body);
+
+    let seen = app.mails().len();
+    let body = json!({"email": "ada@example.org", "password": new_password});
+    let asked = app.post_json("/auth/me/email", &body).await;
+    assert_eq!(asked.status, Status::Ok, "{}", asked.body);
+    app.deliver().await;
+    let mails = app.mails_since(seen);
+    let to_new = |mail: &&crate::support::Mail| mail.to.iter().any(|to| to == "ada@example.org");
+    let mail = mails
+        .iter()
+        .find(to_new)
+        .expect("a mail to the new address");
+    let text = mail.part("text/plain");
+    let code = text
+        .lines()
+        .map(str::trim)
+        .find(|line| line.len() >= 4 && line.bytes().all(|b| b.is_ascii_digit()))
+        .expect("a code in the mail");
+    let switched = app
+        .post_json("/auth/me/email/confirm", &json!({"code": code}))
+        .await;
+    assert_eq!(switched.status, Status::Ok, "{}", switched.body);
+
+    while app.deliver_webhooks().await.delivered > 0 {}
+    let received = receiver.received();
+    for post in &received {
+        assert_signed(post, &secret);
+    }
+    assert_eq!(
+        types(&received),
+        ["account.created", "password.changed", "email.changed"]
+    );
+    assert_eq!(
+        received[2].json()["data"]["account"]["email"],
+        "ada@example.org"
+    );
+}

@@ -23,6 +23,7 @@ use crate::entities::{account, email_change, pending_signup};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
+use crate::webhooks;
 
 /// `POST /auth/me/email`, form or JSON alike.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -234,6 +235,8 @@ async fn switch(
     };
     let event = Event::EmailChanged;
     audit::record(&txn, event, Some(account.id), &owner, &old_email, now).await?;
+    let hook = webhooks::Event::EmailChanged;
+    webhooks::queue(&txn, &ctx.settings.webhooks, hook, &moved, now).await?;
     let old = Recipient::account(&account);
     let letter = ctx.mail.composer.email_changed(&old, &moved.email, now)?;
     outbox::enqueue(&txn, &letter, now).await?;

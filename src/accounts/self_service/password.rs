@@ -16,6 +16,7 @@ use crate::entities::{account, session};
 use crate::error::{Error, FieldErrors};
 use crate::limits::ClientAddress;
 use crate::mail::{Recipient, outbox};
+use crate::webhooks;
 
 /// `POST /auth/me/password`, form or JSON alike.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -89,6 +90,8 @@ pub async fn change_password(
         now,
     )
     .await?;
+    let hook = webhooks::Event::PasswordChanged;
+    webhooks::queue(&txn, &ctx.settings.webhooks, hook, &locked, now).await?;
     let letter = ctx
         .mail
         .composer
