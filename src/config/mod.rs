@@ -27,7 +27,7 @@ mod usernames;
 mod values;
 
 pub use approval::{Approval, ApprovalMode};
-pub use auth::{PasswordReset, PasswordRules, Signup};
+pub use auth::{PasswordReset, PasswordRules, Signup, SignupMode};
 pub use codes::Codes;
 pub use cors::Origin;
 pub use flow::SignupFlow;
