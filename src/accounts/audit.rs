@@ -28,6 +28,11 @@ pub enum Event {
     AccountEnabled,
     AccountDeleted,
     RoleChanged,
+    InvitationSent,
+    InvitationRedeemed,
+    InvitationWithdrawn,
+    RegistrationTokenCreated,
+    RegistrationTokenRevoked,
 }
 
 impl Event {
@@ -45,6 +50,11 @@ impl Event {
             Event::AccountEnabled => "account_enabled",
             Event::AccountDeleted => "account_deleted",
             Event::RoleChanged => "role_changed",
+            Event::InvitationSent => "invitation_sent",
+            Event::InvitationRedeemed => "invitation_redeemed",
+            Event::InvitationWithdrawn => "invitation_withdrawn",
+            Event::RegistrationTokenCreated => "registration_token_created",
+            Event::RegistrationTokenRevoked => "registration_token_revoked",
         }
     }
 }

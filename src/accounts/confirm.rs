@@ -240,7 +240,7 @@ async fn take_turn(
 }
 
 /// Locks every pending sign-up of the address, in id order.
-async fn lock_address(txn: &DatabaseTransaction, email_key: &str) -> Result<(), DbErr> {
+pub(super) async fn lock_address(txn: &DatabaseTransaction, email_key: &str) -> Result<(), DbErr> {
     pending_signup::Entity::find()
         .filter(pending_signup::Column::EmailKey.eq(email_key))
         .order_by_asc(pending_signup::Column::Id)
@@ -412,7 +412,7 @@ async fn fill_in(
     filled.update(txn).await
 }
 
-fn is_unique_violation(err: &DbErr) -> bool {
+pub(super) fn is_unique_violation(err: &DbErr) -> bool {
     crate::error::sqlx_cause(err)
         .and_then(|sqlx| sqlx.as_database_error())
         .is_some_and(|db| db.is_unique_violation())
