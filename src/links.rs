@@ -25,6 +25,8 @@ const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
 const SESSIONS: &str = "/auth/me/sessions";
 const APP_PASSWORDS: &str = "/auth/me/app-passwords";
+const INVITATIONS: &str = "/auth/invitations";
+const ADMIN_REGISTRATION_TOKENS: &str = "/admin/registration-tokens";
 const CAPTCHA: &str = "/auth/captcha";
 const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
@@ -148,6 +150,11 @@ impl Links {
         self.path(ACCOUNT)
     }
 
+    /// The admins' page of registration tokens.
+    pub fn admin_registration_tokens(&self) -> String {
+        self.path(ADMIN_REGISTRATION_TOKENS)
+    }
+
     /// Where a browser goes after signing out.
     pub fn login_page(&self) -> String {
         self.path(LOGIN)
@@ -168,6 +175,8 @@ impl Links {
             account: self.path(ACCOUNT),
             sessions: self.path(SESSIONS),
             app_passwords: self.path(APP_PASSWORDS),
+            invitations: self.path(INVITATIONS),
+            admin_registration_tokens: self.path(ADMIN_REGISTRATION_TOKENS),
             stylesheet: self.path(STYLESHEET),
             username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
@@ -225,6 +234,10 @@ pub struct PageLinks {
     pub sessions: String,
     /// Posted to make one; `…/<id>/delete` revokes one.
     pub app_passwords: String,
+    /// Posted to invite; `…/<id>/delete` withdraws one.
+    pub invitations: String,
+    /// Posted to make one; `…/<label>/revoke` revokes one.
+    pub admin_registration_tokens: String,
     pub stylesheet: String,
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,

@@ -252,6 +252,44 @@ impl<'r> FromRequest<'r> for Admin {
     }
 }
 
+/// A signed-in account that may invite others: the `inviter` or `admin` role; members get
+/// 403 `forbidden`.
+pub struct Inviter(pub account::Model);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Inviter {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match CurrentAccount::from_request(req).await {
+            Outcome::Success(CurrentAccount(account, _))
+                if matches!(account.role, Role::Inviter | Role::Admin) =>
+            {
+                Outcome::Success(Inviter(account))
+            }
+            Outcome::Success(_) => refuse(req, Error::Forbidden),
+            Outcome::Error(failed) => Outcome::Error(failed),
+            Outcome::Forward(forward) => Outcome::Forward(forward),
+        }
+    }
+}
+
+/// The `invitation` parameter of an invitation link, if the request has one.
+pub struct InvitationLink(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for InvitationLink {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let query = req.uri().query().map_or("", |query| query.as_str());
+        let token = url::form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "invitation")
+            .map(|(_, value)| value.into_owned());
+        Outcome::Success(InvitationLink(token))
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientAddress {
     type Error = std::convert::Infallible;

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{
-    AccountCreated, ChoosePassword, DetailsRequired, ErrorBody, ResetRequestPage, SignUpPage,
+    AccountCreated, ChoosePassword, ConfirmationSent, DetailsRequired, ErrorBody, ResetRequestPage,
+    SignUpPage,
 };
 use crate::compat::cadmium;
 use crate::config::{Settings, UsernameMode};
@@ -56,6 +57,13 @@ use crate::config::{Settings, UsernameMode};
         super::description,
         super::reference,
         super::discovery::discovery,
+        super::invitations::invite,
+        super::invitations::list,
+        super::invitations::withdraw,
+        super::invitations::withdraw_by_form,
+        super::admin::registration_tokens::list,
+        super::admin::registration_tokens::create,
+        super::admin::registration_tokens::revoke,
         super::compat::cadmium::message,
         super::compat::nextcloud::verify,
         super::compat::nextcloud::create,
@@ -81,6 +89,10 @@ use crate::config::{Settings, UsernameMode};
         (name = "sessions", description = "Signing in and out, and the account's sessions"),
         (name = "app passwords", description = "Long-lived credentials for programs: they \
             read the account (Bearer or Basic), never change its credentials"),
+        (name = "invitations", description = "Inviters and admins invite people by mail; the \
+            invitation link's form creates an active account"),
+        (name = "admin", description = "For admins only (a session or session Bearer token): \
+            registration tokens for invite-only sign-up"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
         (name = "cadmium", description = "Cadmium's in-band registration (CPE#3), while \
@@ -91,6 +103,15 @@ use crate::config::{Settings, UsernameMode};
     )
 )]
 struct Description;
+
+/// `POST /auth/signup`: the confirmation mail is on its way, or with `invitation`, the account
+/// exists.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ConfirmationSentOrAccount {
+    Sent(ConfirmationSent),
+    Confirmed(AccountCreated),
+}
 
 /// `GET /auth/signup`: the form's description, or with `confirm`, the confirmed account (in
 /// email-first mode, the details the link's sign-up still wants).
