@@ -118,7 +118,7 @@ pub enum ConfirmationSentOrAccount {
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum SignUpPageOrAccount {
-    Form(SignUpPage),
+    Form(Box<SignUpPage>),
     Confirmed(AccountCreated),
     Details(DetailsRequired),
 }
