@@ -199,3 +199,53 @@ pub(super) fn password(
     }
     Ok(rules)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use std::time::Duration;
+
+    use super::super::Settings;
+    use super::SignupMode;
+
+    fn parse(text: &str) -> Result<Settings, String> {
+        Settings::parse("doorstep.properties", text, &|_| None).map_err(|err| err.to_string())
+    }
+
+    const FROM: &str = "doorstep.auth.email.from=a@example.com\n";
+
+    #[test]
+    fn sign_up_is_a_mode_and_the_switch_words_keep_working() {
+        for (value, mode) in [
+            ("on", SignupMode::On),
+            ("TRUE", SignupMode::On),
+            ("off", SignupMode::Off),
+            ("false", SignupMode::Off),
+            ("Invite-Only", SignupMode::InviteOnly),
+        ] {
+            let settings = parse(&format!("{FROM}doorstep.auth.signup={value}")).unwrap();
+            assert_eq!(settings.signup.mode(), mode, "{value}");
+            assert_eq!(settings.signup.enabled, mode != SignupMode::Off);
+        }
+        assert_eq!(parse("").unwrap().signup.mode(), SignupMode::Off);
+        assert_eq!(SignupMode::InviteOnly.name(), "invite-only");
+        assert_eq!(
+            parse("doorstep.auth.signup=invites").unwrap_err(),
+            "doorstep.properties:1: doorstep.auth.signup: \"invites\" is not a sign-up mode \
+             (use on, off or invite-only)"
+        );
+        // Invite-only sends mail like `on` does.
+        assert!(parse("doorstep.auth.signup=invite-only").is_err());
+    }
+
+    #[test]
+    fn invitations_last_a_week_unless_configured() {
+        let default = parse("").unwrap();
+        assert_eq!(
+            default.signup.invitation_ttl,
+            Duration::from_secs(7 * 86_400)
+        );
+        let set = parse("doorstep.auth.invitation.ttl=36h").unwrap();
+        assert_eq!(set.signup.invitation_ttl, Duration::from_secs(36 * 3600));
+    }
+}

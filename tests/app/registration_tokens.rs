@@ -167,6 +167,18 @@ async fn a_token_that_does_not_work_is_refused_with_its_reason_and_changes_nothi
             .await,
         "expired",
     );
+    // A week past their expiry the sweep forgets them.
+    let ctx = &app.state().accounts;
+    doorstep::accounts::sweep::forget_expired(&ctx.db, app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(app.count("registration_tokens").await, 2);
+    app.clock
+        .advance(std::time::Duration::from_secs(8 * 24 * 3600));
+    doorstep::accounts::sweep::forget_expired(&ctx.db, app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(app.count("registration_tokens").await, 0);
 }
 
 #[rocket::async_test]
