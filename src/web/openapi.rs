@@ -249,6 +249,21 @@ fn document(settings: &Settings) -> Value {
             UsernameMode::Required => required.push(json!("username")),
         }
     }
+    // `registration_token` is taken only in invite-only mode, and there it must be sent.
+    // `invitation` belongs to an invitation link's form, which describes its own fields
+    // (`GET /auth/signup?invitation=T`); the plain body, as discovery lists it, has none.
+    let form = &mut doc["components"]["schemas"]["SignUpForm"];
+    for part in form["allOf"].as_array_mut().into_iter().flatten() {
+        let Some(properties) = part["properties"].as_object_mut() else {
+            continue;
+        };
+        properties.shift_remove("invitation");
+        if !settings.signup.invite_only {
+            properties.shift_remove("registration_token");
+        } else if let Some(required) = part["required"].as_array_mut() {
+            required.push(json!("registration_token"));
+        }
+    }
     if !settings.app_passwords {
         // `doorstep.auth.app-passwords=off`: a sign-up cannot ask for one.
         let form = &mut doc["components"]["schemas"]["SignUpForm"];

@@ -144,6 +144,15 @@ async fn invite_only_sign_up_without_a_token_is_refused_and_changes_nothing() {
             .contains(&json!("registration_token")),
         "{form}"
     );
+    let doc = app.get_json("/openapi.json").await.json();
+    let body = &doc["components"]["schemas"]["SignUpForm"]["allOf"][1];
+    assert!(
+        body["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("registration_token")),
+        "{body}"
+    );
     let discovery = app.get_json("/.well-known/doorstep").await.json();
     assert_eq!(discovery["signup"]["mode"], "invite-only");
     assert_eq!(discovery["signup"]["invitations"], true);
