@@ -64,6 +64,12 @@ pub enum Error {
     /// The right password, into an account an admin disabled.
     #[error("This account is disabled.")]
     AccountDisabled,
+    /// Sign-up is invite-only and the request carries no invitation or registration token, or
+    /// a token that does not work (`reason`, in `fields.registration_token`: `invalid`,
+    /// `expired`, `used_up`). Tokens are 32 random bytes, so saying which tells a guesser
+    /// nothing.
+    #[error("Sign-up on this server is by invitation only.")]
+    InvitationRequired { reason: Option<&'static str> },
     /// Signed in, but without the role the route needs.
     #[error("Your account may not do this.")]
     Forbidden,
@@ -123,6 +129,7 @@ impl Error {
             Error::ApprovalPending => "approval_pending",
             Error::AccountDisabled => "account_disabled",
             Error::Forbidden => "forbidden",
+            Error::InvitationRequired { .. } => "invitation_required",
             Error::OcsHeaderMissing => "ocs_header_missing",
             Error::NotFound => "not_found",
             Error::NotAcceptable => "not_acceptable",
@@ -162,6 +169,7 @@ impl Error {
             | Error::OriginNotAllowed
             | Error::ApprovalPending
             | Error::AccountDisabled
+            | Error::InvitationRequired { .. }
             | Error::Forbidden => 403,
             Error::NotFound => 404,
             Error::NotAcceptable => 406,
@@ -185,6 +193,9 @@ impl Error {
             Error::RedirectNotAllowed(field) => FieldErrors::from([(*field, "not_allowed")]),
             Error::DomainNotAllowed => FieldErrors::from([("email", "domain_not_allowed")]),
             Error::UsernameTaken => FieldErrors::from([("username", "taken")]),
+            Error::InvitationRequired {
+                reason: Some(reason),
+            } => FieldErrors::from([("registration_token", *reason)]),
             _ => FieldErrors::new(),
         }
     }

@@ -29,6 +29,8 @@ const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
 const SESSIONS: &str = "/auth/me/sessions";
 const APP_PASSWORDS: &str = "/auth/me/app-passwords";
+const INVITATIONS: &str = "/auth/invitations";
+const ADMIN_REGISTRATION_TOKENS: &str = "/admin/registration-tokens";
 const CAPTCHA: &str = "/auth/captcha";
 const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
@@ -168,6 +170,11 @@ impl Links {
         self.path(ACCOUNT)
     }
 
+    /// The admins' page of registration tokens.
+    pub fn admin_registration_tokens(&self) -> String {
+        self.path(ADMIN_REGISTRATION_TOKENS)
+    }
+
     /// Where a browser goes after signing out.
     pub fn login_page(&self) -> String {
         self.path(LOGIN)
@@ -193,6 +200,8 @@ impl Links {
             email_change_confirm: self.path(EMAIL_CHANGE_CONFIRM),
             account_delete: self.path(ACCOUNT_DELETE),
             account_export: self.path(ACCOUNT_EXPORT),
+            invitations: self.path(INVITATIONS),
+            admin_registration_tokens: self.path(ADMIN_REGISTRATION_TOKENS),
             stylesheet: self.path(STYLESHEET),
             username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
@@ -256,6 +265,10 @@ pub struct PageLinks {
     pub email_change_confirm: String,
     pub account_delete: String,
     pub account_export: String,
+    /// Posted to invite; `…/<id>/delete` withdraws one.
+    pub invitations: String,
+    /// Posted to make one; `…/<label>/revoke` revokes one.
+    pub admin_registration_tokens: String,
     pub stylesheet: String,
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,

@@ -1,4 +1,4 @@
-//! `doorstep [serve | check-config | users … | audit …] [--config FILE]`
+//! `doorstep [serve | check-config | users … | invite … | tokens … | audit …] [--config FILE]`
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use doorstep::config::Settings;
 use doorstep::logging::LogSettings;
 
-const USAGE: &str = "usage: doorstep [--config FILE] [serve | check-config | users … | audit …]
+const USAGE: &str = "usage: doorstep [--config FILE] [serve | check-config | users … | invite … | tokens … | audit …]
 
   serve          serve sign-up (the default)
   check-config   validate the configuration and exit
@@ -23,7 +23,7 @@ const USAGE_END: &str = "
 enum Command {
     Serve,
     CheckConfig,
-    /// `users …` or `audit …`.
+    /// `users …`, `invite …`, `tokens …` or `audit …`.
     Operator(doorstep::cli::Command),
     /// Print this and exit successfully (`--help`, `--version`).
     Print(String),

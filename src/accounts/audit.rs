@@ -32,6 +32,11 @@ pub enum Event {
     PasswordChanged,
     /// The owner's new address was proven and the account moved to it.
     EmailChanged,
+    InvitationSent,
+    InvitationRedeemed,
+    InvitationWithdrawn,
+    RegistrationTokenCreated,
+    RegistrationTokenRevoked,
 }
 
 impl Event {
@@ -51,6 +56,11 @@ impl Event {
             Event::RoleChanged => "role_changed",
             Event::PasswordChanged => "password_changed",
             Event::EmailChanged => "email_changed",
+            Event::InvitationSent => "invitation_sent",
+            Event::InvitationRedeemed => "invitation_redeemed",
+            Event::InvitationWithdrawn => "invitation_withdrawn",
+            Event::RegistrationTokenCreated => "registration_token_created",
+            Event::RegistrationTokenRevoked => "registration_token_revoked",
         }
     }
 }

@@ -271,7 +271,7 @@ async fn take_turn(
 }
 
 /// Locks every pending sign-up of the address, in id order.
-async fn lock_address(txn: &DatabaseTransaction, email_key: &str) -> Result<(), DbErr> {
+pub(super) async fn lock_address(txn: &DatabaseTransaction, email_key: &str) -> Result<(), DbErr> {
     pending_signup::Entity::find()
         .filter(pending_signup::Column::EmailKey.eq(email_key))
         .order_by_asc(pending_signup::Column::Id)

@@ -14,6 +14,7 @@ use super::password::check_password;
 use super::pictured::{self, Session};
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
 use super::registration;
+use super::registration_tokens;
 use super::token::{self, Purpose};
 use super::username::{self, Username};
 use crate::captcha::CaptchaFields;
@@ -67,6 +68,14 @@ pub struct SignUpForm {
     /// `finished`; needs `doorstep.auth.app-passwords`.
     #[serde(default, deserialize_with = "crate::fields::flag")]
     pub app_password: bool,
+    /// In invite-only mode (`doorstep.auth.signup=invite-only`): a registration token an admin
+    /// handed out; an accepted sign-up takes one of its uses. Ignored while sign-up is `on`.
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub registration_token: String,
+    /// The `invitation` of an invitation link: the sign-up completes that invitation (the
+    /// address is the invited one) and the account is active at once.
+    #[serde(default, deserialize_with = "crate::fields::text")]
+    pub invitation: String,
     #[serde(flatten)]
     pub captcha: CaptchaFields,
     /// The language the request was made in (`?lang=`, the `doorstep_lang` cookie or
@@ -286,6 +295,12 @@ async fn signing_up(
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
+    // Here, in the one path of every sign-up, so that every wire (doorstep's forms, the seed
+    // APIs) needs the token alike. Only looked at now; a use is taken with the sign-up below.
+    let invite_only = ctx.settings.signup.invite_only;
+    if invite_only {
+        registration_tokens::check(&ctx.db, &form.registration_token, now).await?;
+    }
     let application = if email_first {
         Application::check_address(&ctx.settings, &form)?
     } else {
@@ -323,6 +338,10 @@ async fn signing_up(
     let email = application.address.as_stored();
 
     let txn = ctx.db.begin().await?;
+    // Taken for a known address too, so that the token's count reveals nobody.
+    if invite_only {
+        registration_tokens::take_use(&txn, &form.registration_token, now).await?;
+    }
     let existing = account::Entity::find()
         .filter(account::Column::EmailKey.eq(application.address.key()))
         .one(&txn)

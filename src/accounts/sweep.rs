@@ -3,7 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use crate::entities::{one_time_token, password_reset, pending_signup, registration, session};
+use crate::entities::{
+    invitation, one_time_token, password_reset, pending_signup, registration, registration_token,
+    session,
+};
 
 /// How long spent records are kept, so a late second click still shows its outcome.
 pub const GRACE: Duration = Duration::days(7);
@@ -34,11 +37,28 @@ pub async fn forget_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> Resu
         .filter(password_reset::Column::ExpiresAt.lt(cutoff))
         .exec(db)
         .await?;
+    // Invitations and registration tokens stay listed a week past their expiry, then go.
+    let invitations = invitation::Entity::delete_many()
+        .filter(invitation::Column::ExpiresAt.lt(cutoff))
+        .exec(db)
+        .await?;
+    let registration_tokens = registration_token::Entity::delete_many()
+        .filter(registration_token::Column::ExpiresAt.lt(cutoff))
+        .exec(db)
+        .await?;
     // Codes live minutes and nothing is shown about them later: gone once expired.
     let codes = super::code::sweep(db, now).await?;
-    Ok([tokens, pending, registrations, sessions, resets]
-        .iter()
-        .map(|deleted| deleted.rows_affected)
-        .sum::<u64>()
+    Ok([
+        tokens,
+        pending,
+        registrations,
+        sessions,
+        resets,
+        invitations,
+        registration_tokens,
+    ]
+    .iter()
+    .map(|deleted| deleted.rows_affected)
+    .sum::<u64>()
         + codes)
 }

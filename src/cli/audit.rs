@@ -36,22 +36,9 @@ pub(super) fn parse(words: &[String]) -> Result<Command, String> {
     Ok(Command { since, json })
 }
 
-/// `90s`, `15m`, `24h`, `7d`: a whole positive number and a unit, at most ten years.
+/// `90s`, `15m`, `24h`, `7d`: at most ten years.
 fn duration(text: &str) -> Option<Duration> {
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let (digits, unit) = text.split_at(split);
-    let count: i64 = digits.parse().ok().filter(|count| *count > 0)?;
-    let unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    let seconds = count
-        .checked_mul(unit)
-        .filter(|s| *s <= 10 * 366 * 86_400)?;
-    Some(Duration::seconds(seconds))
+    crate::clock::span(text, Duration::days(10 * 366))
 }
 
 /// An event as scripts read it; `account` and `actor` are the addresses of accounts that

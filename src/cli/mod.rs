@@ -1,9 +1,11 @@
-//! The operator's commands (`doorstep users …`, `doorstep audit …`): the same configuration,
+//! The operator's commands (`doorstep users …`, `invite …`, `tokens …`, `audit …`): the same configuration,
 //! database, migrations and rules as `serve`, without HTTP. One file per command group.
 //!
 //! Exit codes: 0 done, 1 refused (one line on stderr says why), 2 usage.
 
 mod audit;
+mod invite;
+mod tokens;
 mod users;
 
 use std::process::ExitCode;
@@ -27,6 +29,15 @@ pub const USAGE: &str = "  users list [--state S] [--role R] [--json]
   users set-role <email|username> <member|inviter|admin>
   users create <email> [--role R]
                  an active account; prints a one-time link to set its password
+  invite <email> [--firstname F] [--lastname L] [--json]
+                 mail an invitation link (the owner of an address that has an
+                 account gets a notice instead; the reply is the same)
+  tokens create [--uses N] [--expires 7d] [--json]
+                 a registration token for invite-only sign-up (default: 1 use, 7d);
+                 prints the token, shown only this once
+  tokens list [--json]
+                 each token's label (its first 8 characters), uses left, expiry
+  tokens revoke <token|label>
   audit [--since 24h] [--json]
                  the audit log since then (s, m, h or d; default 24h)";
 
@@ -34,12 +45,14 @@ pub const USAGE: &str = "  users list [--state S] [--role R] [--json]
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Users(users::Command),
+    Invite(invite::Command),
+    Tokens(tokens::Command),
     Audit(audit::Command),
 }
 
 /// Whether `word` starts an operator command.
 pub fn is_command(word: &str) -> bool {
-    matches!(word, "users" | "audit")
+    matches!(word, "users" | "invite" | "tokens" | "audit")
 }
 
 /// Parses the words after the program name (without `--config FILE`); the error is the usage
@@ -47,6 +60,8 @@ pub fn is_command(word: &str) -> bool {
 pub fn parse(words: &[String]) -> Result<Command, String> {
     match words.split_first() {
         Some((group, rest)) if group == "users" => users::parse(rest).map(Command::Users),
+        Some((group, rest)) if group == "invite" => invite::parse(rest).map(Command::Invite),
+        Some((group, rest)) if group == "tokens" => tokens::parse(rest).map(Command::Tokens),
         Some((group, rest)) if group == "audit" => audit::parse(rest).map(Command::Audit),
         _ => Err(usage("")),
     }
@@ -62,6 +77,8 @@ pub async fn run(settings: Settings, command: Command) -> ExitCode {
     let now = chrono::Utc::now();
     let done = match command {
         Command::Users(command) => users::run(&ctx, command, now).await,
+        Command::Invite(command) => invite::run(&ctx, command, now).await,
+        Command::Tokens(command) => tokens::run(&ctx, command, now).await,
         Command::Audit(command) => audit::run(&ctx, command, now).await,
     };
     match done {
@@ -175,6 +192,9 @@ mod tests {
         assert!(parse(&words("users list --state disabled --json")).is_ok());
         assert!(parse(&words("users set-role a@example.com admin")).is_ok());
         assert!(parse(&words("audit --since 7d")).is_ok());
+        assert!(parse(&words("invite a@example.com --firstname Ada --json")).is_ok());
+        assert!(parse(&words("tokens create --uses 3 --expires 24h --json")).is_ok());
+        assert!(parse(&words("tokens revoke q3JmX0aB")).is_ok());
         for wrong in [
             "",
             "users",
@@ -187,6 +207,16 @@ mod tests {
             "audit --since 24x",
             "audit --since 0h",
             "audit --json extra",
+            "invite",
+            "invite a@example.com b@example.com",
+            "invite a@example.com --firstname",
+            "tokens",
+            "tokens create --uses many",
+            "tokens create --uses 0",
+            "tokens create --expires 7y",
+            "tokens list extra",
+            "tokens revoke",
+            "tokens burn",
         ] {
             assert!(parse(&words(wrong)).is_err(), "{wrong:?} parsed");
         }

@@ -318,7 +318,15 @@ pub(super) struct Flags {
 }
 
 /// Flags that take a value.
-const VALUED: &[&str] = &["--state", "--role", "--since"];
+const VALUED: &[&str] = &[
+    "--state",
+    "--role",
+    "--since",
+    "--firstname",
+    "--lastname",
+    "--uses",
+    "--expires",
+];
 
 impl Flags {
     pub(super) fn read(args: &[String]) -> Result<Flags, String> {
@@ -353,6 +361,11 @@ impl Flags {
         let before = self.flags.len();
         self.flags.retain(|(flag, _)| flag != name);
         self.flags.len() != before
+    }
+
+    /// The words that are not flags, taken.
+    pub(super) fn take_words(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.words)
     }
 
     fn one_word(&mut self, shape: &str) -> Result<String, String> {

@@ -14,7 +14,14 @@ const MAX_PASSWORD_LENGTH: usize = 4096;
 /// Sign-up settings (`doorstep.auth.signup.*`).
 #[derive(Debug, Clone)]
 pub struct Signup {
+    /// Sign-up is open (`doorstep.auth.signup` = `on` or `invite-only`).
     pub enabled: bool,
+    /// `doorstep.auth.signup=invite-only`: a sign-up needs an invitation link or a
+    /// registration token. Kept beside `enabled` (rather than replacing it) so every check of
+    /// whether sign-up is open at all reads as before.
+    pub invite_only: bool,
+    /// `doorstep.auth.invitation.ttl`: how long an invitation link works.
+    pub invitation_ttl: Duration,
     pub subject: Option<String>,
     /// The content of the template file, read at load time.
     pub template: Option<String>,
@@ -56,8 +63,19 @@ pub struct PasswordRules {
 
 pub(super) fn signup(source: &Source, defaults: &Signup) -> Result<Signup, ConfigError> {
     let switch = |name, default| Ok(source.parsed(name, Value::switch)?.unwrap_or(default));
+    let mode = source
+        .parsed("auth.signup", signup_mode)?
+        .unwrap_or(if defaults.enabled {
+            SignupMode::On
+        } else {
+            SignupMode::Off
+        });
     Ok(Signup {
-        enabled: switch("auth.signup", defaults.enabled)?,
+        enabled: mode != SignupMode::Off,
+        invite_only: mode == SignupMode::InviteOnly,
+        invitation_ttl: source
+            .parsed("auth.invitation.ttl", Value::duration)?
+            .unwrap_or(defaults.invitation_ttl),
         subject: source.parsed("auth.signup.email.subject", one_line)?,
         template: source.parsed("auth.signup.email.template", read_template)?,
         whitelist: whitelist(source.list("auth.signup.whitelist"))?,
@@ -87,6 +105,52 @@ pub(super) fn signup(source: &Source, defaults: &Signup) -> Result<Signup, Confi
             .parsed("auth.signup.flow", flow)?
             .unwrap_or(defaults.flow),
     })
+}
+
+/// Who may sign up (`doorstep.auth.signup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupMode {
+    Off,
+    On,
+    /// Only with an invitation link or a registration token.
+    InviteOnly,
+}
+
+impl SignupMode {
+    /// The mode as the configuration and the discovery document spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SignupMode::Off => "off",
+            SignupMode::On => "on",
+            SignupMode::InviteOnly => "invite-only",
+        }
+    }
+}
+
+impl Signup {
+    /// The mode the switches say.
+    pub fn mode(&self) -> SignupMode {
+        match (self.enabled, self.invite_only) {
+            (false, _) => SignupMode::Off,
+            (true, false) => SignupMode::On,
+            (true, true) => SignupMode::InviteOnly,
+        }
+    }
+}
+
+/// `on`/`off` (also `true`/`false`, as every switch) or `invite-only`.
+fn signup_mode(value: &Value) -> Result<SignupMode, ConfigError> {
+    match value.text.to_ascii_lowercase().as_str() {
+        "invite-only" => Ok(SignupMode::InviteOnly),
+        _ => match value.switch() {
+            Ok(true) => Ok(SignupMode::On),
+            Ok(false) => Ok(SignupMode::Off),
+            Err(_) => Err(value.error(format!(
+                "{:?} is not a sign-up mode (use on, off or invite-only)",
+                value.text
+            ))),
+        },
+    }
 }
 
 pub(super) fn password_reset(
@@ -134,4 +198,54 @@ pub(super) fn password(
         });
     }
     Ok(rules)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use std::time::Duration;
+
+    use super::super::Settings;
+    use super::SignupMode;
+
+    fn parse(text: &str) -> Result<Settings, String> {
+        Settings::parse("doorstep.properties", text, &|_| None).map_err(|err| err.to_string())
+    }
+
+    const FROM: &str = "doorstep.auth.email.from=a@example.com\n";
+
+    #[test]
+    fn sign_up_is_a_mode_and_the_switch_words_keep_working() {
+        for (value, mode) in [
+            ("on", SignupMode::On),
+            ("TRUE", SignupMode::On),
+            ("off", SignupMode::Off),
+            ("false", SignupMode::Off),
+            ("Invite-Only", SignupMode::InviteOnly),
+        ] {
+            let settings = parse(&format!("{FROM}doorstep.auth.signup={value}")).unwrap();
+            assert_eq!(settings.signup.mode(), mode, "{value}");
+            assert_eq!(settings.signup.enabled, mode != SignupMode::Off);
+        }
+        assert_eq!(parse("").unwrap().signup.mode(), SignupMode::Off);
+        assert_eq!(SignupMode::InviteOnly.name(), "invite-only");
+        assert_eq!(
+            parse("doorstep.auth.signup=invites").unwrap_err(),
+            "doorstep.properties:1: doorstep.auth.signup: \"invites\" is not a sign-up mode \
+             (use on, off or invite-only)"
+        );
+        // Invite-only sends mail like `on` does.
+        assert!(parse("doorstep.auth.signup=invite-only").is_err());
+    }
+
+    #[test]
+    fn invitations_last_a_week_unless_configured() {
+        let default = parse("").unwrap();
+        assert_eq!(
+            default.signup.invitation_ttl,
+            Duration::from_secs(7 * 86_400)
+        );
+        let set = parse("doorstep.auth.invitation.ttl=36h").unwrap();
+        assert_eq!(set.signup.invitation_ttl, Duration::from_secs(36 * 3600));
+    }
 }

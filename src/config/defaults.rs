@@ -26,6 +26,8 @@ impl Settings {
             templates_dir: None,
             signup: Signup {
                 enabled: false,
+                invite_only: false,
+                invitation_ttl: Duration::from_secs(7 * 24 * 60 * 60),
                 subject: None,
                 template: None,
                 whitelist: Vec::new(),

@@ -28,7 +28,7 @@ mod values;
 mod webhooks;
 
 pub use approval::{Approval, ApprovalMode};
-pub use auth::{PasswordReset, PasswordRules, Signup};
+pub use auth::{PasswordReset, PasswordRules, Signup, SignupMode};
 pub use codes::Codes;
 pub use cors::Origin;
 pub use flow::SignupFlow;

@@ -29,6 +29,7 @@ const SCALARS: &[&str] = &[
     "auth.username",
     "auth.signup.login-on-confirm",
     "auth.signup.approval",
+    "auth.invitation.ttl",
     "auth.links.signup",
     "auth.links.password-reset",
     "auth.links.email-change",

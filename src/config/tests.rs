@@ -157,7 +157,7 @@ fn invalid_values_are_refused() {
         ("doorstep.database.url=mysql://x/y", "is not a database URL"),
         (
             "doorstep.auth.signup=yes",
-            "\"yes\" is not a switch (use on or off)",
+            "\"yes\" is not a sign-up mode (use on, off or invite-only)",
         ),
         (
             "doorstep.auth.signup.confirm.ttl=0h",
@@ -207,7 +207,8 @@ fn error_names_file_line_and_key() {
     );
     assert_eq!(
         error("entrystore.auth.signup = maybe"),
-        "doorstep.properties:1: entrystore.auth.signup: \"maybe\" is not a switch (use on or off)"
+        "doorstep.properties:1: entrystore.auth.signup: \"maybe\" is not a sign-up mode (use on, \
+         off or invite-only)"
     );
     assert_eq!(
         error("doorstep.auth.signup = on"),

@@ -49,6 +49,16 @@ struct MovedValues<'a> {
     new_email: &'a str,
 }
 
+/// An invitation names who invites (empty: the operators, from the command line).
+#[derive(Serialize)]
+struct InvitationValues<'a> {
+    #[serde(flatten)]
+    values: Values<'a>,
+    inviter: &'a str,
+    /// The last day the link works, for people.
+    expires: String,
+}
+
 #[derive(Serialize)]
 struct Values<'a> {
     name: &'a str,
@@ -271,6 +281,42 @@ impl Composer {
         let mut letter = self.render(message, to, values)?;
         letter.bcc.clear();
         Ok(letter)
+    }
+
+    /// An invitation: `inviter` (a name or address; empty from the command line) asks the
+    /// person to join, with the link that opens the sign-up form for their address.
+    pub fn invitation(
+        &self,
+        to: &Recipient,
+        inviter: &str,
+        link: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let values = InvitationValues {
+            values: self.values(to, link, "", now),
+            inviter,
+            expires: expires_at.format("%-d %B %Y").to_string(),
+        };
+        let mut letter = self.personal("invitation", to, &values)?;
+        letter.action_url = Some(link.to_owned());
+        Ok(letter)
+    }
+
+    /// What the owner of an address that already has an account gets instead of an
+    /// invitation: who asked, and that their account is there (no link to sign up).
+    pub fn invitation_known(
+        &self,
+        to: &Recipient,
+        inviter: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Letter, Error> {
+        let values = InvitationValues {
+            values: self.values(to, &self.login_page, "", now),
+            inviter,
+            expires: String::new(),
+        };
+        self.personal("invitation_known", to, &values)
     }
 
     /// The mail an address's owner gets when someone signs up with it again.

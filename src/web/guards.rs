@@ -274,6 +274,22 @@ impl<'r> FromRequest<'r> for Inviter {
     }
 }
 
+/// The `invitation` parameter of an invitation link, if the request has one.
+pub struct InvitationLink(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for InvitationLink {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let query = req.uri().query().map_or("", |query| query.as_str());
+        let token = url::form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "invitation")
+            .map(|(_, value)| value.into_owned());
+        Outcome::Success(InvitationLink(token))
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientAddress {
     type Error = std::convert::Infallible;

@@ -1,6 +1,7 @@
 //! The HTTP edge: every route on one screen, and the headers every reply carries.
 
 pub mod account_sessions;
+pub mod admin;
 pub mod app_passwords;
 mod authorization;
 pub mod captcha;
@@ -11,6 +12,7 @@ pub mod cors;
 pub mod discovery;
 pub mod email_first;
 pub mod guards;
+pub mod invitations;
 pub mod metrics;
 pub mod negotiate;
 pub mod observe;
@@ -41,7 +43,7 @@ use views::{ApiReference, ErrorBody, Health};
 
 /// The API map, mounted under `doorstep.base-path`.
 pub fn routes() -> Vec<Route> {
-    rocket::routes![
+    let mut routes = rocket::routes![
         index,
         healthz,
         signup::form,
@@ -82,7 +84,25 @@ pub fn routes() -> Vec<Route> {
         static_files::file,
         metrics::scrape,
         compat::cadmium::message,
-    ]
+        invitations::invite,
+        invitations::list,
+        invitations::withdraw,
+        invitations::withdraw_by_form,
+    ];
+    routes.extend(admin_routes());
+    routes
+}
+
+/// The admin area's routes (`web::admin`), under `/admin` below `doorstep.base-path`.
+fn admin_routes() -> Vec<Route> {
+    admin::routes()
+        .into_iter()
+        .filter_map(|route| {
+            // A constant base, so this cannot fail; were it to, the route would be missing
+            // (and the admin tests would fail) rather than the server stopping.
+            route.map_base(|_| "/admin".to_owned()).ok()
+        })
+        .collect()
 }
 
 /// Other systems' APIs the operator switched on, mounted beside `routes()`; while one is off

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use utoipa::{OpenApi, ToSchema};
 
 use super::views::{
-    AccountCreated, ChoosePassword, DetailsRequired, ErrorBody, ResetRequestPage, SignUpPage,
+    AccountCreated, ChoosePassword, ConfirmationSent, DetailsRequired, ErrorBody, ResetRequestPage,
+    SignUpPage,
 };
 use crate::compat::cadmium;
 use crate::config::{Settings, UsernameMode};
@@ -65,6 +66,13 @@ use crate::config::{Settings, UsernameMode};
         super::compat::ald::register,
         super::compat::ald::token,
         super::compat::ald::verify,
+        super::invitations::invite,
+        super::invitations::list,
+        super::invitations::withdraw,
+        super::invitations::withdraw_by_form,
+        super::admin::registration_tokens::list,
+        super::admin::registration_tokens::create,
+        super::admin::registration_tokens::revoke,
         super::compat::cadmium::message,
         super::compat::nextcloud::verify,
         super::compat::nextcloud::create,
@@ -92,6 +100,10 @@ use crate::config::{Settings, UsernameMode};
             read the account (Bearer or Basic), never change its credentials"),
         (name = "your account", description = "Self-service for a signed-in session: a new \
             password, a new address, deleting the account, its export"),
+        (name = "invitations", description = "Inviters and admins invite people by mail; the \
+            invitation link's form creates an active account"),
+        (name = "admin", description = "For admins only (a session or session Bearer token): \
+            registration tokens for invite-only sign-up"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
         (name = "ald", description = "ALD's registration API (`doorstep.compat.ald`): a \
@@ -106,12 +118,21 @@ use crate::config::{Settings, UsernameMode};
 )]
 struct Description;
 
+/// `POST /auth/signup`: the confirmation mail is on its way, or with `invitation`, the account
+/// exists.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ConfirmationSentOrAccount {
+    Sent(ConfirmationSent),
+    Confirmed(AccountCreated),
+}
+
 /// `GET /auth/signup`: the form's description, or with `confirm`, the confirmed account (in
 /// email-first mode, the details the link's sign-up still wants).
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum SignUpPageOrAccount {
-    Form(SignUpPage),
+    Form(Box<SignUpPage>),
     Confirmed(AccountCreated),
     Details(DetailsRequired),
 }
@@ -240,6 +261,21 @@ fn document(settings: &Settings) -> Value {
             }
             UsernameMode::Optional => {}
             UsernameMode::Required => required.push(json!("username")),
+        }
+    }
+    // `registration_token` is taken only in invite-only mode, and there it must be sent.
+    // `invitation` belongs to an invitation link's form, which describes its own fields
+    // (`GET /auth/signup?invitation=T`); the plain body, as discovery lists it, has none.
+    let form = &mut doc["components"]["schemas"]["SignUpForm"];
+    for part in form["allOf"].as_array_mut().into_iter().flatten() {
+        let Some(properties) = part["properties"].as_object_mut() else {
+            continue;
+        };
+        properties.shift_remove("invitation");
+        if !settings.signup.invite_only {
+            properties.shift_remove("registration_token");
+        } else if let Some(required) = part["required"].as_array_mut() {
+            required.push(json!("registration_token"));
         }
     }
     if !settings.app_passwords {

@@ -15,7 +15,9 @@ use super::views::{AccountVerified, AccountView, ErrorBody, SignInPage, SignedIn
 use crate::accounts::admin::role_name;
 use crate::accounts::app_password;
 use crate::accounts::credential::Proof;
+use crate::accounts::invitations;
 use crate::accounts::session::{self, SignInForm};
+use crate::entities::account::Role;
 use crate::limits::ClientAddress;
 
 /// The sign-in form.
@@ -148,7 +150,16 @@ pub(super) async fn account_page(
         true => Some(app_password::list(db, account.id).await?),
         false => None,
     };
-    Ok(AccountView::new(account).with_credentials(sessions, current, app_passwords))
+    let may_invite = matches!(account.role, Role::Inviter | Role::Admin);
+    let sent = match may_invite {
+        true => Some(invitations::list(db, &account).await?),
+        false => None,
+    };
+    let page = AccountView::new(account).with_credentials(sessions, current, app_passwords);
+    Ok(match sent {
+        Some(sent) => page.with_invitations(sent, app.clock.now(), None),
+        None => page,
+    })
 }
 
 /// Forward auth for a reverse proxy (nginx `auth_request`, Traefik `forwardAuth`): 200 with

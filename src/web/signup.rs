@@ -7,14 +7,15 @@ use serde::Deserialize;
 
 use super::Doorstep;
 use super::cookies::{forget_signup, remember_signup, signup_handle, start_session};
-use super::guards::{Language, LinkToken, OpeningConfirms, SignupOpen};
+use super::guards::{InvitationLink, Language, LinkToken, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
-use super::openapi::SignUpPageOrAccount;
+use super::openapi::{ConfirmationSentOrAccount, SignUpPageOrAccount};
 use super::views::{
     AccountCreated, ConfirmPage, ConfirmationSent, DetailsRequired, ErrorBody, RegistrationView,
     SignUpPage, UsernameAvailability,
 };
 use crate::accounts::email_first::awaiting_by_link;
+use crate::accounts::invitations;
 use crate::accounts::registration;
 use crate::accounts::resend::{ResendForm, resend_confirmation};
 use crate::accounts::username::availability;
@@ -31,7 +32,10 @@ use crate::limits::{self, ClientAddress};
     params(("confirm" = Option<String>, Query,
         description = "A confirmation link's token: JSON clients (and browsers when \
             `confirm.on-get` is on) confirm by opening it; other browsers get a page whose \
-            button confirms.")),
+            button confirms."),
+        ("invitation" = Option<String>, Query,
+        description = "An invitation link's token: the form for the invited address (JSON: \
+            its description with `invitation`); nothing is used until it is sent.")),
     responses(
         (status = 200, description = "The form's description for front-ends (or the form page); \
             with `confirm`: the confirmed account (or the confirm page)",
@@ -54,7 +58,13 @@ pub async fn form(
     _open: SignupOpen,
     opening: OpeningConfirms,
     link: LinkToken,
+    invited: InvitationLink,
 ) -> Result<Reply, Failed> {
+    if let (None, Some(token)) = (&link.0, &invited.0) {
+        let row = invitations::open(&app.accounts.db, token, app.clock.now()).await?;
+        let page = SignUpPage::new(app.settings(), &app.accounts.captcha);
+        return Ok(Reply::show(page.invited(app.settings(), &row, token)));
+    }
     let Some(token) = link.0 else {
         return Ok(Reply::show(SignUpPage::new(
             app.settings(),
@@ -83,14 +93,22 @@ pub async fn form(
             (SignUpForm = "application/x-www-form-urlencoded"))),
     responses(
         (status = 200, description = "The confirmation mail is on its way (said whether or not \
-            the address has an account)",
-            content((ConfirmationSent = "application/json"), (String = "text/html")),
+            the address has an account); with `invitation`, the account exists and is active \
+            (`status`: `confirmed`)",
+            content((ConfirmationSentOrAccount = "application/json"), (String = "text/html")),
             headers(("Set-Cookie" = String, description = "`doorstep_signup` \
                 (`__Host-doorstep_signup` over https): the sign-up's handle, for signing in \
                 on confirmation"))),
         (status = 400, description = "`invalid_request`, `weak_password`, `captcha_required`, \
-            `captcha_invalid`, `redirect_not_allowed`", body = ErrorBody),
-        (status = 403, description = "`signup_disabled`, `domain_not_allowed`", body = ErrorBody),
+            `captcha_invalid`, `redirect_not_allowed`; with `invitation`: `token_invalid` \
+            (unknown, withdrawn or already used), `invalid_request` with `fields.email` \
+            `registered` (the address got an account meanwhile)", body = ErrorBody),
+        (status = 403, description = "`signup_disabled`, `domain_not_allowed`; \
+            `invitation_required` in invite-only mode without a working `registration_token` \
+            (`fields.registration_token`: `invalid`, `expired`, `used_up` when one was sent)",
+            body = ErrorBody),
+        (status = 409, description = "With `invitation`: `username_taken`", body = ErrorBody),
+        (status = 410, description = "With `invitation`: `token_expired`", body = ErrorBody),
         (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
     )
 )]
@@ -105,6 +123,9 @@ pub async fn sign_up(
 ) -> Result<Reply, Failed> {
     let mut form = input.0;
     form.language = Some(language.0);
+    if !form.invitation.is_empty() {
+        return complete_invitation(app, jar, form, &client).await;
+    }
     let page = SignUpPage::new(app.settings(), &app.accounts.captcha).refill(&form);
     let signed_up = accounts::sign_up(&app.accounts, form, &client, app.clock.now())
         .await
@@ -116,6 +137,27 @@ pub async fn sign_up(
         app.settings(),
         signed_up,
     )))
+}
+
+/// The form of an invitation link, sent: the account exists at once. Refused, browsers see
+/// the invitation's form again (while the link works).
+async fn complete_invitation(
+    app: &Doorstep,
+    jar: &CookieJar<'_>,
+    form: SignUpForm,
+    client: &ClientAddress,
+) -> Result<Reply, Failed> {
+    let now = app.clock.now();
+    let token = form.invitation.clone();
+    let mut page = SignUpPage::new(app.settings(), &app.accounts.captcha);
+    if let Ok(row) = invitations::open(&app.accounts.db, &token, now).await {
+        page = page.invited(app.settings(), &row, &token);
+    }
+    let page = page.refill(&form);
+    let confirmed = invitations::redeem(&app.accounts, &token, form, client, now)
+        .await
+        .map_err(|error| Failed::refill(error, page))?;
+    Ok(account_created(app, jar, confirmed))
 }
 
 /// A confirmation: the link's `token`, or the address and the mailed code.

@@ -52,6 +52,15 @@ pub struct Discovery {
 struct SignupOffer {
     /// Whether `POST /auth/signup` is open.
     enabled: bool,
+    /// `off`, `on`, or `invite-only` (`doorstep.auth.signup`): then a sign-up needs an
+    /// invitation link's `invitation` or an admin's `registration_token` (listed in `fields`),
+    /// and without either is 403 `invitation_required`.
+    #[schema(example = "on")]
+    mode: &'static str,
+    /// Whether invitations work: inviters and admins send them with `POST /auth/invitations`,
+    /// and the form of an invitation link (`/auth/signup?invitation=T`) creates an active
+    /// account, in any open mode.
+    invitations: bool,
     /// `details-first`: the address and the person's details come in one request;
     /// `email-first`: `POST /auth/signup` takes the address, and the details come with
     /// `POST /auth/signup/complete` once the mailed link or code proves it.
@@ -235,6 +244,8 @@ impl Discovery {
             base_url: links.api_root().to_owned(),
             signup: SignupOffer {
                 enabled: signup.enabled,
+                mode: signup.mode().name(),
+                invitations: signup.enabled,
                 flow: signup.flow.name(),
                 fields: offers(signup_fields(settings)),
                 details: signup

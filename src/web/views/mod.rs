@@ -5,6 +5,7 @@ mod credentials;
 mod discovery;
 mod email_first;
 mod error;
+mod invitations;
 mod password_reset;
 mod reference;
 mod self_service;
@@ -21,6 +22,10 @@ pub use credentials::{
 pub use discovery::Discovery;
 pub use email_first::DetailsRequired;
 pub use error::ErrorBody;
+pub use invitations::{
+    InvitationList, InvitationSent, InvitationView, InvitationWithdrawn, RegistrationTokenList,
+    RegistrationTokenMade, RegistrationTokenRevoked,
+};
 pub use password_reset::{ChoosePassword, PasswordChanged, ResetRequestPage, ResetRequested};
 pub use reference::ApiReference;
 pub use self_service::{

@@ -4,12 +4,16 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use chrono::{DateTime, Utc};
+
 use super::credentials::{AppPasswordView, SessionView};
+use super::invitations::InvitationView;
 use super::{View, insert, time};
 use crate::accounts::admin::role_name;
+use crate::accounts::invitations::InvitationForm;
 use crate::accounts::session::{NewSession, SignInForm};
 use crate::config::Settings;
-use crate::entities::{account, app_password, session};
+use crate::entities::{account, app_password, invitation, session};
 
 /// `GET /auth/login`: the sign-in form.
 #[derive(Serialize, ToSchema)]
@@ -129,6 +133,24 @@ pub struct AccountView {
     role: &'static str,
     #[serde(skip)]
     credentials: Option<Credentials>,
+    /// Inviters and admins: the page's invitation form and what they sent.
+    #[serde(skip)]
+    invitations: Option<Invitations>,
+}
+
+/// What the page shows an inviter: the invitations sent, and the form's values after a
+/// refusal.
+#[derive(Serialize)]
+struct Invitations {
+    sent: Vec<InvitationView>,
+    values: Option<InvitationValues>,
+}
+
+#[derive(Serialize)]
+struct InvitationValues {
+    email: String,
+    firstname: String,
+    lastname: String,
 }
 
 /// What only the page shows: the sessions and app passwords, each with its button.
@@ -148,7 +170,30 @@ impl AccountView {
             firstname: account.first_name,
             lastname: account.last_name,
             credentials: None,
+            invitations: None,
         }
+    }
+
+    /// An inviter's page also offers the invitation form and lists what was sent; `form` is
+    /// what a refused invitation sent.
+    pub fn with_invitations(
+        mut self,
+        sent: Vec<invitation::Model>,
+        now: DateTime<Utc>,
+        form: Option<&InvitationForm>,
+    ) -> AccountView {
+        self.invitations = Some(Invitations {
+            sent: sent
+                .into_iter()
+                .map(|row| InvitationView::new(row, now))
+                .collect(),
+            values: form.map(|form| InvitationValues {
+                email: form.email.clone(),
+                firstname: form.firstname.clone(),
+                lastname: form.lastname.clone(),
+            }),
+        });
+        self
     }
 
     /// The page of a signed-in session lists the account's sessions (marking `current`) and
@@ -178,6 +223,9 @@ impl View for AccountView {
         if let Some(credentials) = &self.credentials {
             insert(page, "sessions", &credentials.sessions);
             insert(page, "app_passwords", &credentials.app_passwords);
+        }
+        if let Some(invitations) = &self.invitations {
+            insert(page, "invitations", invitations);
         }
     }
 }

@@ -10,7 +10,8 @@ use crate::accounts::registration::{RegistrationStatus, StatusRead};
 use crate::accounts::username;
 use crate::accounts::{Confirmed, SignUpForm, SignedUp};
 use crate::captcha::Captchas;
-use crate::config::{Settings, UsernameMode};
+use crate::config::{Settings, SignupFlow, UsernameMode};
+use crate::entities::invitation;
 
 /// `GET /auth/signup`: what a front-end needs to build its own sign-up form.
 #[derive(Serialize, ToSchema)]
@@ -29,8 +30,30 @@ pub struct SignUpPage {
     /// Which captchas the form needs: `remote` (provider and site key) and/or `image`.
     #[schema(value_type = Object)]
     captcha: Value,
+    /// With `invitation`: the invitation the form completes. The address is fixed to the
+    /// invited one; the names are offered; no captcha and no confirmation mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invitation: Option<InvitationOffer>,
+    /// Invite-only: the page asks for a registration token.
+    #[serde(skip)]
+    invite_only: bool,
     #[serde(skip)]
     values: Option<SignUpValues>,
+}
+
+/// The invitation an invitation link's form completes.
+#[derive(Serialize, ToSchema)]
+pub(super) struct InvitationOffer {
+    /// The invited address: the account's, whatever the form sends.
+    #[schema(example = "grace@example.com")]
+    email: String,
+    firstname: String,
+    lastname: String,
+    /// When the link stops working (RFC 3339, UTC).
+    expires_at: String,
+    /// The link's token, sent back as `invitation` (the page's hidden field).
+    #[serde(skip)]
+    token: String,
 }
 
 /// The fields `POST /auth/signup` takes (beside the captcha's), and whether each is required
@@ -53,6 +76,9 @@ pub(super) fn signup_fields(settings: &Settings) -> Vec<(&'static str, bool)> {
     fields.extend([("urlsuccess", false), ("urlfailure", false)]);
     if settings.app_passwords {
         fields.push(("app_password", false));
+    }
+    if settings.signup.invite_only {
+        fields.push(("registration_token", true));
     }
     fields
 }
@@ -118,6 +144,8 @@ struct SignUpValues {
     email: String,
     urlsuccess: String,
     urlfailure: String,
+    /// The person's own token, kept so a refused form need not be typed again.
+    registration_token: String,
 }
 
 impl SignUpPage {
@@ -138,8 +166,35 @@ impl SignUpPage {
                 Vec::new()
             },
             captcha: captcha.widget(),
+            invitation: None,
+            invite_only: signup.invite_only,
             values: None,
         }
+    }
+
+    /// The form of an invitation link: the details of a details-first sign-up, for the
+    /// invited address, with `invitation` to send back.
+    pub fn invited(
+        mut self,
+        settings: &Settings,
+        row: &invitation::Model,
+        token: &str,
+    ) -> SignUpPage {
+        self.flow = SignupFlow::DetailsFirst.name();
+        self.fields = detail_fields(settings)
+            .into_iter()
+            .map(|(name, _)| name)
+            .chain(["invitation"])
+            .collect();
+        self.captcha = Value::Object(Map::new());
+        self.invitation = Some(InvitationOffer {
+            email: row.email.clone(),
+            firstname: row.first_name.clone(),
+            lastname: row.last_name.clone(),
+            expires_at: super::time(row.expires_at),
+            token: token.to_owned(),
+        });
+        self
     }
 
     /// The form again, with what was sent.
@@ -151,6 +206,7 @@ impl SignUpPage {
             email: form.email.clone(),
             urlsuccess: form.urlsuccess.clone(),
             urlfailure: form.urlfailure.clone(),
+            registration_token: form.registration_token.clone(),
         });
         self
     }
@@ -163,6 +219,10 @@ impl View for SignUpPage {
         if let Some(values) = &self.values {
             insert(page, "values", values);
         }
+        if let Some(invitation) = &self.invitation {
+            insert(page, "invitation_token", &invitation.token);
+        }
+        insert(page, "invite_only", &self.invite_only);
     }
 }
 
