@@ -6,7 +6,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
+    Approval, Captcha, Codes, DSpace, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
     PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames,
 };
 
@@ -68,6 +68,7 @@ impl Settings {
             max_connections: 1024,
             nextcloud: Nextcloud::default(),
             cadmium: false,
+            dspace: DSpace::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod auth;
 mod codes;
 mod cors;
 mod defaults;
+mod dspace;
 mod escapes;
 mod flow;
 mod links;
@@ -30,6 +31,7 @@ pub use approval::{Approval, ApprovalMode};
 pub use auth::{PasswordReset, PasswordRules, Signup};
 pub use codes::Codes;
 pub use cors::Origin;
+pub use dspace::DSpace;
 pub use flow::SignupFlow;
 pub use links::{LinkTemplate, LinkTemplates};
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
@@ -93,6 +95,8 @@ pub struct Settings {
     pub nextcloud: Nextcloud,
     /// Cadmium's in-band registration at `POST /cadmium` (`doorstep.compat.cadmium`).
     pub cadmium: bool,
+    /// DSpace 7's eperson registrations API (`doorstep.compat.dspace.*`).
+    pub dspace: DSpace,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -202,6 +206,7 @@ impl Settings {
             trusted_proxies: protection::trusted_proxies(&source)?,
             email: mail::email(&source)?,
             links: links::link_templates(&source, &permitted_redirects)?,
+            dspace: dspace::dspace(&source, &defaults.dspace, &permitted_redirects)?,
             permitted_redirects,
             cors_origins: cors_origins(&source)?,
             password: auth::password(&source, &defaults.password)?,
@@ -216,6 +221,7 @@ impl Settings {
                 .unwrap_or(defaults.cadmium),
         };
         nextcloud::check(&source, &settings)?;
+        dspace::check(&source, &settings)?;
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),
             ("auth.password-reset", settings.reset.enabled),

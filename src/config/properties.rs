@@ -73,6 +73,8 @@ const SCALARS: &[&str] = &[
     "compat.nextcloud",
     "compat.nextcloud.cloud-url",
     "compat.cadmium",
+    "compat.dspace",
+    "compat.dspace.ui-url",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
