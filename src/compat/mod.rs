@@ -3,4 +3,5 @@
 //! on (`doorstep.compat.<name>`).
 
 pub mod cadmium;
+pub mod dspace;
 pub mod nextcloud;

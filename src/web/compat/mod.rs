@@ -2,4 +2,5 @@
 //! switched each on (anything else there is doorstep's 404).
 
 pub mod cadmium;
+pub mod dspace;
 pub mod nextcloud;

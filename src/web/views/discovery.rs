@@ -141,7 +141,8 @@ struct MailLinks {
 #[derive(Serialize, ToSchema)]
 struct SeedApi {
     /// `nextcloud` (the draft of the registration app's issue #41, also discovered at
-    /// `/.well-known/nextcloud/registration`) or `nextcloud-ocs` (the OCS API the app shipped).
+    /// `/.well-known/nextcloud/registration`), `nextcloud-ocs` (the OCS API the app shipped),
+    /// `dspace` (DSpace 7's REST API base: its eperson registrations) or `cadmium`.
     #[schema(example = "nextcloud")]
     name: &'static str,
     /// The API's base, absolute.
@@ -160,6 +161,12 @@ impl SeedApi {
             served.push(SeedApi {
                 name: "nextcloud-ocs",
                 url: links.nextcloud_ocs(),
+            });
+        }
+        if settings.dspace.enabled {
+            served.push(SeedApi {
+                name: "dspace",
+                url: links.dspace_api(),
             });
         }
         if settings.cadmium {
