@@ -14,6 +14,7 @@ mod captcha;
 mod codes;
 mod config;
 mod cors;
+mod dspace;
 mod email_first;
 mod faults;
 mod gate;
