@@ -8,7 +8,6 @@ use url::Url;
 use super::Context;
 use super::email_first::awaiting_by_link;
 use super::password_reset::account_by_link;
-use crate::entities::account;
 use crate::error::Error;
 
 /// A refused confirmation or reset link, with the caller's `urlfailure` when the link was known.
@@ -38,8 +37,8 @@ impl From<DbErr> for LinkFailed {
 pub enum LinkFor {
     /// An email-first sign-up waiting for its details, at this address.
     Signup { email: String },
-    /// A reset of this account's password.
-    Reset(account::Model),
+    /// A reset of the password of this account, at its address.
+    Reset { account_id: i64, email: String },
 }
 
 /// Which flow a link belongs to while it works: a sign-up link waiting for its details, or a
@@ -61,7 +60,10 @@ pub async fn lookup(
         return Ok(None);
     }
     match account_by_link(ctx, secret, now).await {
-        Ok(account) => Ok(Some(LinkFor::Reset(account))),
+        Ok(account) => Ok(Some(LinkFor::Reset {
+            account_id: account.id,
+            email: account.email,
+        })),
         Err(failed) if matches!(failed.error, Error::TokenInvalid | Error::TokenExpired) => {
             Ok(None)
         }

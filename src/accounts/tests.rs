@@ -150,10 +150,11 @@ async fn a_token_addressed_wire_signs_up_by_address_and_resets_by_public_id() {
         .unwrap();
     let link = latest_link(&ctx).await;
     let secret = link.rsplit_once("confirm=").unwrap().1.to_owned();
-    let Some(LinkFor::Reset(account)) = lookup(&ctx, &secret, now).await.unwrap() else {
+    let Some(LinkFor::Reset { account_id, email }) = lookup(&ctx, &secret, now).await.unwrap()
+    else {
         panic!("a reset link");
     };
-    assert_eq!(account.id, made.id);
+    assert_eq!((account_id, email.as_str()), (made.id, "ada@example.com"));
     let reset = |public_id: String| {
         let form = NewPasswordForm {
             token: secret.clone(),

@@ -359,10 +359,10 @@ pub async fn find_by_token(
     }
     let registration = match link::lookup(ctx, token, now).await? {
         Some(LinkFor::Signup { email }) => Registration::new(&ctx.links, email, None, "REGISTER"),
-        Some(LinkFor::Reset(account)) => {
-            let user = public_id::of(&ctx.db, account.id).await?;
+        Some(LinkFor::Reset { account_id, email }) => {
+            let user = public_id::of(&ctx.db, account_id).await?;
             let user = Some(user.ok_or(Error::NotFound)?);
-            Registration::new(&ctx.links, account.email, user, "FORGOT")
+            Registration::new(&ctx.links, email, user, "FORGOT")
         }
         None => return Err(Error::NotFound),
     };
