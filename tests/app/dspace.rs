@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use doorstep::config::{LinkTemplate, RedirectRule, Settings};
-use rocket::http::{ContentType, Header, Status};
+use doorstep::config::{LinkTemplate, Origin, RedirectRule, Settings};
+use rocket::http::{ContentType, Header, Method, Status};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -472,8 +472,10 @@ async fn switched_off_it_is_not_there() {
     let paths = description["paths"].as_object().unwrap();
     for path in [
         "/api/eperson/registrations",
+        "/api/eperson/registrations/{id}",
         "/api/eperson/registrations/search/findByToken",
         "/api/eperson/epersons",
+        "/api/eperson/epersons/{uuid}",
     ] {
         assert!(paths.contains_key(path), "{path} described");
     }
@@ -486,4 +488,51 @@ async fn switched_off_it_is_not_there() {
         .cloned()
         .expect("dspace offered");
     assert_eq!(dspace["url"], "http://127.0.0.1:8000/api");
+}
+
+#[rocket::async_test]
+async fn a_dspace_ui_on_a_listed_origin_may_call_and_others_are_refused() {
+    let app = TestApp::with(|settings| {
+        dspace(settings);
+        settings.cors_origins = vec![Origin::parse("https://repo.example").unwrap()];
+    })
+    .await;
+    let path = format!("{REGISTRATIONS}?accountRequestType=register");
+    let preflight = app
+        .send(
+            app.client
+                .req(Method::Options, path.clone())
+                .header(Header::new("Origin", "https://repo.example"))
+                .header(Header::new("Access-Control-Request-Method", "POST"))
+                .header(Header::new(
+                    "Access-Control-Request-Headers",
+                    "content-type, x-captcha-payload, x-xsrf-token, x-correlation-id, x-referrer",
+                )),
+        )
+        .await;
+    assert_eq!(preflight.status, Status::NoContent, "{}", preflight.body);
+    let allowed = preflight
+        .header("Access-Control-Allow-Headers")
+        .unwrap()
+        .to_ascii_lowercase();
+    for header in [
+        "x-captcha-payload",
+        "x-xsrf-token",
+        "x-correlation-id",
+        "x-referrer",
+    ] {
+        assert!(allowed.contains(header), "{header}: {allowed}");
+    }
+    let body = json!({"email": ADA, "type": "registration"}).to_string();
+    let from = |origin: &'static str| {
+        app.client
+            .post(path.clone())
+            .header(ContentType::JSON)
+            .header(Header::new("Origin", origin))
+            .body(body.clone())
+    };
+    let listed = app.send(from("https://repo.example")).await;
+    assert_eq!(listed.status, Status::Created, "{}", listed.body);
+    let other = app.send(from("https://evil.example")).await;
+    assert_refused(&other, Status::Forbidden, REGISTRATIONS);
 }

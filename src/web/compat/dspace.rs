@@ -93,8 +93,10 @@ pub fn list() -> Answer<Status> {
     responses((status = 405, description = "Not offered: registrations are only found by \
         their token", body = SpringError)),
 )]
-#[get("/api/eperson/registrations/<_id>")]
-pub fn show(_id: &str) -> Answer<Status> {
+#[get("/api/eperson/registrations/<id>")]
+pub fn show(id: &str) -> Answer<Status> {
+    // Whatever the id, no registration is shown by it (and none is looked up).
+    let _ = id;
     Err(Refused::method_not_allowed(""))
 }
 
