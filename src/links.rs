@@ -41,11 +41,23 @@ const DOCS: &str = "/docs";
 const NEXTCLOUD_API: &str = "/apps/registration/api/1.0";
 const NEXTCLOUD_OCS: &str = "/ocs/v2.php/registration/v1";
 const ALD_REGISTER: &str = "/users/register";
+const DSPACE_API: &str = "/api";
 
 /// What a token keeps of itself in a link: the base64url alphabet. Everything else is
 /// percent-encoded, so a token can never end a query value, start a fragment or make a `..`
 /// path segment wherever its template puts it.
 const TOKEN: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
+
+/// Whose pages a mailed link opens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LinkPages {
+    /// doorstep's own, or the front-end's that `doorstep.auth.links.*` names.
+    #[default]
+    Own,
+    /// The DSpace UI's (`doorstep.compat.dspace.ui-url`): `/register/<token>` and
+    /// `/forgot/<token>`, for the flows DSpace's API started.
+    DSpace,
+}
 
 /// Builds doorstep's URLs.
 #[derive(Debug, Clone)]
@@ -56,6 +68,9 @@ pub struct Links {
     base_path: String,
     /// The front-end's pages for mailed links, where the operator named them.
     templates: LinkTemplates,
+    /// The DSpace UI's register and forgot pages, when its API is configured.
+    dspace_register: Option<LinkTemplate>,
+    dspace_forgot: Option<LinkTemplate>,
 }
 
 impl Links {
@@ -65,6 +80,8 @@ impl Links {
             root: format!("{base}{}", settings.base_path),
             base_path: settings.base_path.clone(),
             templates: settings.links.clone(),
+            dspace_register: settings.dspace.register.clone(),
+            dspace_forgot: settings.dspace.forgot.clone(),
         }
     }
 
@@ -110,13 +127,37 @@ impl Links {
 
     /// The link in a sign-up mail.
     pub fn signup_confirmation(&self, secret: &str) -> String {
-        self.mailed(self.templates.signup.as_ref(), SIGNUP, "confirm", secret)
+        self.signup_confirmation_on(LinkPages::Own, secret)
+    }
+
+    /// The link in a sign-up mail, to `pages`' page for it (doorstep's own where those pages
+    /// are not configured).
+    pub fn signup_confirmation_on(&self, pages: LinkPages, secret: &str) -> String {
+        let template = match pages {
+            LinkPages::DSpace if self.dspace_register.is_some() => self.dspace_register.as_ref(),
+            _ => self.templates.signup.as_ref(),
+        };
+        self.mailed(template, SIGNUP, "confirm", secret)
     }
 
     /// The link in a reset mail.
     pub fn password_reset(&self, secret: &str) -> String {
-        let template = self.templates.password_reset.as_ref();
+        self.password_reset_on(LinkPages::Own, secret)
+    }
+
+    /// The link in a reset mail, to `pages`' page for it (doorstep's own where those pages are
+    /// not configured).
+    pub fn password_reset_on(&self, pages: LinkPages, secret: &str) -> String {
+        let template = match pages {
+            LinkPages::DSpace if self.dspace_forgot.is_some() => self.dspace_forgot.as_ref(),
+            _ => self.templates.password_reset.as_ref(),
+        };
         self.mailed(template, PASSWORD_RESET, "confirm", secret)
+    }
+
+    /// The base of DSpace's REST API as this server serves it (`…/api`), absolute.
+    pub fn dspace_api(&self) -> String {
+        format!("{}{DSPACE_API}", self.root)
     }
 
     /// The link in the mail that confirms a new address.
@@ -395,5 +436,37 @@ mod tests {
             links.password_reset("a&b"),
             "https://id.example/auth/pwreset?confirm=a%26b"
         );
+    }
+
+    #[test]
+    fn dspace_flows_link_to_the_dspace_ui_and_the_rest_stay() {
+        let mut settings = Settings::defaults();
+        settings.base_url = url::Url::parse("https://id.example/").unwrap();
+        let own = Links::new(&settings);
+        assert_eq!(
+            own.signup_confirmation_on(LinkPages::DSpace, "T"),
+            "https://id.example/auth/signup?confirm=T"
+        );
+        let permitted = [RedirectRule::parse("https://repo.example").unwrap()];
+        settings.dspace.register = template("https://repo.example/register/{token}", &permitted);
+        settings.dspace.forgot = template("https://repo.example/forgot/{token}", &permitted);
+        let links = Links::new(&settings);
+        assert_eq!(
+            links.signup_confirmation_on(LinkPages::DSpace, "T"),
+            "https://repo.example/register/T"
+        );
+        assert_eq!(
+            links.password_reset_on(LinkPages::DSpace, "R"),
+            "https://repo.example/forgot/R"
+        );
+        assert_eq!(
+            links.signup_confirmation("T"),
+            "https://id.example/auth/signup?confirm=T"
+        );
+        assert_eq!(
+            links.password_reset("R"),
+            "https://id.example/auth/pwreset?confirm=R"
+        );
+        assert_eq!(links.dspace_api(), "https://id.example/api");
     }
 }

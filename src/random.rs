@@ -28,6 +28,32 @@ pub fn url_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes::<32>())
 }
 
+/// A random (version 4) UUID in its usual lower-case form, `8-4-4-4-12` hex digits: a public
+/// name for something whose own id stays internal.
+pub fn uuid() -> String {
+    let mut bytes = bytes::<16>();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4: random
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // the RFC 9562 variant
+    let hex = hex(&bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// Whether `text` is a UUID as [`uuid`] writes it (any version; upper-case digits too).
+pub fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(at, c)| match at {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// `count` decimal digits, each uniform: a one-time code for people to type.
 pub fn digits(count: usize) -> String {
     let mut code = String::with_capacity(count);
@@ -70,5 +96,23 @@ mod tests {
         );
         assert!(codes.iter().any(|code| code != &codes[0]));
         assert_eq!(digits(12).len(), 12);
+    }
+
+    #[test]
+    fn uuids_are_version_4_and_recognised() {
+        let one = uuid();
+        assert!(is_uuid(&one), "{one}");
+        assert_eq!(&one[14..15], "4");
+        assert!(matches!(&one[19..20], "8" | "9" | "a" | "b"), "{one}");
+        assert_ne!(one, uuid());
+        assert!(is_uuid("028DCBB8-0DA2-4122-A0EA-254BE49CA107"));
+        for not in [
+            "",
+            "028dcbb8-0da2-4122-a0ea-254be49ca10",
+            "028dcbb80da24122a0ea254be49ca107aaaa",
+        ] {
+            assert!(!is_uuid(not), "{not}");
+        }
+        assert!(!is_uuid("028dcbb8-0da2-4122-a0ea-254be49ca10g"));
     }
 }

@@ -18,6 +18,7 @@ mod m20261204_000013_languages;
 mod m20261204_000015_invitations;
 mod m20261204_000016_webhooks;
 mod m20261204_000017_email_changes;
+mod m20261204_000019_dspace;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_webhooks::Migration),
             Box::new(m20261204_000017_email_changes::Migration),
             Box::new(m20261204_000015_invitations::Migration),
+            Box::new(m20261204_000019_dspace::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 //! password and username, and the account is made by the same confirmation as any other.
 
 use chrono::{DateTime, Utc};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::Context;
@@ -16,7 +16,7 @@ use super::policy::{check_name, stored_url};
 use super::token::{self, Lookup, Purpose};
 use super::username::{self, Username};
 use crate::config::Settings;
-use crate::entities::pending_signup;
+use crate::entities::{account, pending_signup};
 use crate::error::{Error, FieldErrors};
 
 /// `POST /auth/signup/complete`: the proof (the link's `token`, or `email` and `code`) and the
@@ -176,6 +176,54 @@ pub async fn complete_signup(
     Ok(Completed::Confirmed(confirmed))
 }
 
+/// Completes by the link alone, for a wire that names the sign-up by its token and may repeat
+/// its address (DSpace's): only a link still waiting for its details (one used, expired or
+/// unknown is `token_invalid`), only with the link's own address when one is sent
+/// (`fields.email: mismatch` otherwise), and with every detail a completion needs. Returns
+/// the account made.
+pub async fn complete_by_link(
+    ctx: &Context,
+    form: &CompleteForm,
+    email: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<account::Model, LinkFailed> {
+    if !ctx.settings.signup.enabled {
+        return Err(Error::SignupDisabled.into());
+    }
+    let awaiting = awaiting_by_link(ctx, &form.token, now)
+        .await?
+        .ok_or(Error::TokenInvalid)?;
+    if let Some(sent) = email.filter(|sent| !sent.trim().is_empty())
+        && !same_address(sent, &awaiting.email)
+    {
+        return Err(Error::invalid("email", "mismatch").into());
+    }
+    if !form.has_details() {
+        // Without details a completion only shows its proof; this wire has nothing to show.
+        return Err(Error::invalid("password", "required").into());
+    }
+    let Completed::Confirmed(confirmed) = complete_signup(ctx, form, None, now).await? else {
+        return Err(Error::invalid("password", "required").into());
+    };
+    let key = Address::parse(&confirmed.email)
+        .map_err(|_| Error::Internal)?
+        .key();
+    let made = account::Entity::find()
+        .filter(account::Column::EmailKey.eq(key))
+        .one(&ctx.db)
+        .await?;
+    Ok(made.ok_or(Error::Internal)?)
+}
+
+/// Whether two addresses are the same mailbox as doorstep compares them; one that does not
+/// parse is no match.
+fn same_address(one: &str, other: &str) -> bool {
+    match (Address::parse(one), Address::parse(other)) {
+        (Ok(one), Ok(other)) => one.key() == other.key(),
+        _ => false,
+    }
+}
+
 /// The proof alone: a link waiting for details, or a right code, answers which details are
 /// wanted and uses nothing (a right code's try is given back; a wrong one counts). Any other
 /// link goes through confirmation as opening it would.
@@ -333,6 +381,14 @@ mod tests {
             panic!("a missing name must be refused");
         };
         assert_eq!(fields.get("firstname"), Some(&"required"));
+    }
+
+    #[test]
+    fn addresses_are_the_same_mailbox_as_doorstep_compares_them() {
+        assert!(same_address("Ada@Example.COM", "Ada@example.com"));
+        assert!(same_address(" ada@example.com ", "ada@example.com"));
+        assert!(!same_address("eve@example.com", "ada@example.com"));
+        assert!(!same_address("not an address", "not an address"));
     }
 
     #[test]

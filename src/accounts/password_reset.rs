@@ -26,6 +26,7 @@ use crate::entities::account::{self, State};
 use crate::entities::password_reset;
 use crate::error::Error;
 use crate::limits::{self, ClientAddress};
+use crate::links::LinkPages;
 use crate::mail::{Recipient, outbox};
 use crate::metrics;
 use crate::webhooks;
@@ -97,12 +98,21 @@ pub struct ResetRequest {
 impl ResetRequest {
     /// The checks of the request's own fields, before anything is looked up or stored.
     pub fn check(settings: &Settings, form: &ResetRequestForm) -> Result<ResetRequest, Error> {
+        Self::check_staged(settings, form, settings.reset.two_step)
+    }
+
+    /// The same checks, `two_step` saying whether the request carries the new password.
+    fn check_staged(
+        settings: &Settings,
+        form: &ResetRequestForm,
+        two_step: bool,
+    ) -> Result<ResetRequest, Error> {
         let address =
             Address::parse(&form.email).map_err(|reason| Error::invalid("email", reason))?;
         let rules = &settings.permitted_redirects;
         let url_success = permitted_redirect(rules, "urlsuccess", &form.urlsuccess)?;
         let url_failure = permitted_redirect(rules, "urlfailure", &form.urlfailure)?;
-        let staged_password = if settings.reset.two_step {
+        let staged_password = if two_step {
             if form.password.trim().is_empty() {
                 return Err(Error::invalid("password", "required"));
             }
@@ -133,11 +143,36 @@ pub async fn request_reset(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
+    let two_step = ctx.settings.reset.two_step;
+    requesting(ctx, form, two_step, LinkPages::Own, client, now).await
+}
+
+/// Asks for a reset link for a wire whose request carries no password (DSpace's, which sends
+/// it with the link's token), so one-step whatever `doorstep.auth.password-reset.two-step`
+/// says; the mail links to `pages`. Every rule of [`request_reset`].
+pub async fn request_reset_link(
+    ctx: &Context,
+    form: ResetRequestForm,
+    pages: LinkPages,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    requesting(ctx, form, false, pages, client, now).await
+}
+
+async fn requesting(
+    ctx: &Context,
+    form: ResetRequestForm,
+    two_step: bool,
+    pages: LinkPages,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
     let settings = &ctx.settings;
     if !settings.reset.enabled {
         return Err(Error::PasswordResetDisabled);
     }
-    let mut request = ResetRequest::check(settings, &form)?;
+    let mut request = ResetRequest::check_staged(settings, &form, two_step)?;
     limits::allow_client(&ctx.db, &settings.limits, client, now).await?;
     ctx.captcha
         .check(&ctx.db, &form.captcha, client.0, now)
@@ -150,7 +185,7 @@ pub async fn request_reset(
     limits::allow_mail_to(&ctx.db, &settings.limits, &request.address.key(), now).await?;
 
     let txn = ctx.db.begin().await?;
-    store_request(&txn, ctx, &request, staged_hash, now).await?;
+    store_request(&txn, ctx, &request, staged_hash, pages, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     Ok(())
@@ -167,6 +202,7 @@ async fn store_request(
     ctx: &Context,
     request: &ResetRequest,
     staged_hash: Option<String>,
+    pages: LinkPages,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let account = find_account(txn, &request.address)
@@ -204,7 +240,7 @@ async fn store_request(
         Some(account) => Recipient::account(account),
         None => Recipient::new(&request.address.as_stored(), "", ""),
     };
-    let link = ctx.links.password_reset(&issued.secret);
+    let link = ctx.links.password_reset_on(pages, &issued.secret);
     let letter = ctx
         .mail
         .composer
@@ -227,6 +263,39 @@ pub async fn check_reset_link(
     }
     let lookup = token::inspect(&ctx.db, secret, Purpose::PasswordReset, now).await?;
     usable_request(&ctx.db, lookup).await.map(drop)
+}
+
+/// The account a reset link would reset now, looked at without using the link.
+pub async fn account_by_link(
+    ctx: &Context,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<account::Model, LinkFailed> {
+    if !ctx.settings.reset.enabled {
+        return Err(Error::PasswordResetDisabled.into());
+    }
+    let lookup = token::inspect(&ctx.db, secret, Purpose::PasswordReset, now).await?;
+    let (_, account) = usable_request(&ctx.db, lookup).await?;
+    Ok(account)
+}
+
+/// Sets the new password by the link, for the account the caller names by its public id (a
+/// wire that addresses the account, DSpace's eperson): a link of another account is refused
+/// as an unknown one, before anything is checked or used. Returns the account as it is now.
+pub async fn reset_password_of(
+    ctx: &Context,
+    public_id: &str,
+    form: NewPasswordForm,
+    now: DateTime<Utc>,
+) -> Result<account::Model, LinkFailed> {
+    let account = account_by_link(ctx, &form.token, now).await?;
+    let id = super::public_id::of(&ctx.db, account.id).await?;
+    if !id.is_some_and(|id| super::public_id::names(&id, public_id)) {
+        return Err(Error::TokenInvalid.into());
+    }
+    reset_password(ctx, form, now).await?;
+    let account = account::Entity::find_by_id(account.id).one(&ctx.db).await?;
+    Ok(account.ok_or(Error::TokenInvalid)?)
 }
 
 /// Sets the new password: ends every session of the account, revokes its app passwords,

@@ -22,6 +22,7 @@ use crate::config::{ApprovalMode, Settings};
 use crate::entities::{account, pending_signup};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
+use crate::links::LinkPages;
 use crate::mail::{Recipient, outbox};
 use crate::metrics;
 use crate::random::url_token;
@@ -267,8 +268,12 @@ pub async fn sign_up(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
-    let email_first = ctx.settings.signup.flow.is_email_first();
-    signing_up(ctx, form, Terms::default(), email_first, client, now).await
+    let how = How {
+        terms: Terms::default(),
+        email_first: ctx.settings.signup.flow.is_email_first(),
+        pages: LinkPages::Own,
+    };
+    signing_up(ctx, form, how, client, now).await
 }
 
 /// Signs a person up under the terms of the wire the sign-up came by (a seed API's), with
@@ -281,17 +286,52 @@ pub async fn sign_up_on(
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
-    signing_up(ctx, form, terms, false, client, now).await
+    let how = How {
+        terms,
+        email_first: false,
+        pages: LinkPages::Own,
+    };
+    signing_up(ctx, form, how, client, now).await
+}
+
+/// Signs a person up by the address alone, as an email-first sign-up whatever
+/// `doorstep.auth.signup.flow` says of doorstep's form, for a wire that takes the details
+/// with the mailed token (DSpace's); the mail links to `pages`. Every rule of [`sign_up`].
+pub async fn sign_up_by_address(
+    ctx: &Context,
+    form: SignUpForm,
+    pages: LinkPages,
+    client: &ClientAddress,
+    now: DateTime<Utc>,
+) -> Result<SignedUp, Error> {
+    let how = How {
+        terms: Terms::default(),
+        email_first: true,
+        pages,
+    };
+    signing_up(ctx, form, how, client, now).await
+}
+
+/// How a sign-up is taken: the wire's terms, whether the details come later, and whose page
+/// the mail links to.
+struct How<'a> {
+    terms: Terms<'a>,
+    email_first: bool,
+    pages: LinkPages,
 }
 
 async fn signing_up(
     ctx: &Context,
     form: SignUpForm,
-    terms: Terms<'_>,
-    email_first: bool,
+    how: How<'_>,
     client: &ClientAddress,
     now: DateTime<Utc>,
 ) -> Result<SignedUp, Error> {
+    let How {
+        terms,
+        email_first,
+        pages,
+    } = how;
     if !ctx.settings.signup.enabled {
         return Err(Error::SignupDisabled);
     }
@@ -381,7 +421,7 @@ async fn signing_up(
                     now,
                 )
                 .await?;
-                let link = ctx.links.signup_confirmation(&secret);
+                let link = ctx.links.signup_confirmation_on(pages, &secret);
                 let letter =
                     ctx.mail
                         .composer

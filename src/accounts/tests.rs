@@ -144,3 +144,104 @@ async fn a_pictured_sign_up_shows_its_code_at_its_handle_only_and_confirms_by_it
     let spent = super::pictured::code_to_show(&ctx, &handle, now).await;
     assert!(matches!(spent, Err(crate::error::Error::NotFound)));
 }
+
+/// The link of the latest queued letter.
+async fn latest_link(ctx: &Context) -> String {
+    let letters = outbox::Entity::find().all(&ctx.db).await.unwrap();
+    letters.last().unwrap().action_url.clone().unwrap()
+}
+
+#[tokio::test]
+async fn a_token_addressed_wire_signs_up_by_address_and_resets_by_public_id() {
+    use super::email_first::{CompleteForm, complete_by_link};
+    use super::link::{LinkFor, lookup};
+    use super::password_reset::{
+        NewPasswordForm, ResetRequestForm, request_reset_link, reset_password_of,
+    };
+    use crate::error::Error;
+    use crate::links::LinkPages;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = context(&dir).await;
+    let mut settings = (*ctx.settings).clone();
+    settings.reset.enabled = true;
+    // Two-step resets: a wire without a password in its request still gets a one-step link.
+    settings.reset.two_step = true;
+    ctx.settings = Arc::new(settings);
+    let (now, client) = (Utc::now(), ClientAddress(None));
+
+    // The address alone, though doorstep's own form is details-first.
+    let form = super::SignUpForm {
+        email: "ada@example.com".into(),
+        ..Default::default()
+    };
+    super::signup::sign_up_by_address(&ctx, form, LinkPages::DSpace, &client, now)
+        .await
+        .unwrap();
+    let link = latest_link(&ctx).await;
+    let secret = link.rsplit_once("confirm=").unwrap().1.to_owned();
+    let found = lookup(&ctx, &secret, now).await.unwrap();
+    assert!(matches!(found, Some(LinkFor::Signup { ref email }) if email == "ada@example.com"));
+
+    let complete = CompleteForm {
+        token: secret.clone(),
+        firstname: "Ada".into(),
+        lastname: "Lovelace".into(),
+        password: "correct horse battery staple".into(),
+        ..Default::default()
+    };
+    let other = complete_by_link(&ctx, &complete, Some("eve@example.com"), now).await;
+    assert_eq!(
+        other.unwrap_err().error.fields().get("email"),
+        Some(&"mismatch")
+    );
+    let made = complete_by_link(&ctx, &complete, Some("ADA@example.com"), now)
+        .await
+        .unwrap();
+    assert_eq!(made.first_name, "Ada");
+    assert!(lookup(&ctx, &secret, now).await.unwrap().is_none(), "used");
+    let again = complete_by_link(&ctx, &complete, None, now).await;
+    assert!(matches!(again.unwrap_err().error, Error::TokenInvalid));
+
+    // One public id, made once.
+    let id = super::public_id::of(&ctx.db, made.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        super::public_id::of(&ctx.db, made.id).await.unwrap(),
+        Some(id.clone())
+    );
+
+    let form = ResetRequestForm {
+        email: "ada@example.com".into(),
+        ..Default::default()
+    };
+    request_reset_link(&ctx, form, LinkPages::Own, &client, now)
+        .await
+        .unwrap();
+    let link = latest_link(&ctx).await;
+    let secret = link.rsplit_once("confirm=").unwrap().1.to_owned();
+    let Some(LinkFor::Reset { account_id, email }) = lookup(&ctx, &secret, now).await.unwrap()
+    else {
+        panic!("a reset link");
+    };
+    assert_eq!((account_id, email.as_str()), (made.id, "ada@example.com"));
+    let reset = |public_id: String| {
+        let form = NewPasswordForm {
+            token: secret.clone(),
+            password: "a much better horse battery".into(),
+            ..Default::default()
+        };
+        let ctx = &ctx;
+        async move { reset_password_of(ctx, &public_id, form, now).await }
+    };
+    let stranger = reset(crate::random::uuid()).await.unwrap_err();
+    assert!(matches!(stranger.error, Error::TokenInvalid));
+    let changed = reset(id.to_uppercase()).await.unwrap();
+    assert_ne!(changed.password_hash, made.password_hash);
+    assert!(matches!(
+        reset(id).await.unwrap_err().error,
+        Error::TokenInvalid
+    ));
+}

@@ -4,4 +4,5 @@
 
 pub mod ald;
 pub mod cadmium;
+pub mod dspace;
 pub mod nextcloud;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
+    Approval, Captcha, Codes, DSpace, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
     PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames, Webhooks,
 };
 
@@ -72,6 +72,7 @@ impl Settings {
             cadmium: false,
             webhooks: Webhooks::default(),
             ald: false,
+            dspace: DSpace::default(),
         }
     }
 }

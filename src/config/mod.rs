@@ -10,6 +10,7 @@ mod auth;
 mod codes;
 mod cors;
 mod defaults;
+mod dspace;
 mod escapes;
 mod flow;
 mod links;
@@ -31,6 +32,7 @@ pub use approval::{Approval, ApprovalMode};
 pub use auth::{PasswordReset, PasswordRules, Signup, SignupMode};
 pub use codes::Codes;
 pub use cors::Origin;
+pub use dspace::DSpace;
 pub use flow::SignupFlow;
 pub use links::{LinkTemplate, LinkTemplates};
 pub use mail::{Email, MailTransport, Smtp, SmtpSecurity};
@@ -99,6 +101,8 @@ pub struct Settings {
     pub webhooks: Webhooks,
     /// ALD's registration API at `/users/register` (`doorstep.compat.ald`).
     pub ald: bool,
+    /// DSpace 7's eperson registrations API (`doorstep.compat.dspace.*`).
+    pub dspace: DSpace,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -208,6 +212,7 @@ impl Settings {
             trusted_proxies: protection::trusted_proxies(&source)?,
             email: mail::email(&source)?,
             links: links::link_templates(&source, &permitted_redirects)?,
+            dspace: dspace::dspace(&source, &defaults.dspace, &permitted_redirects)?,
             permitted_redirects,
             cors_origins: cors_origins(&source)?,
             password: auth::password(&source, &defaults.password)?,
@@ -226,6 +231,7 @@ impl Settings {
                 .unwrap_or(defaults.ald),
         };
         nextcloud::check(&source, &settings)?;
+        dspace::check(&source, &settings)?;
         for (name, on) in [
             ("auth.signup", settings.signup.enabled),
             ("auth.password-reset", settings.reset.enabled),

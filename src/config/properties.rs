@@ -76,6 +76,8 @@ const SCALARS: &[&str] = &[
     "compat.cadmium",
     "webhook.secret",
     "compat.ald",
+    "compat.dspace",
+    "compat.dspace.ui-url",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

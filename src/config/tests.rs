@@ -1068,3 +1068,40 @@ fn the_nextcloud_apis_are_off_until_asked_for_and_need_usernames_and_app_passwor
     // Off, the URL alone is harmless: nothing hands it out.
     assert!(parse("doorstep.compat.nextcloud.cloud-url=https://cloud.example.com\n").is_ok());
 }
+
+#[test]
+fn the_dspace_api_is_off_until_asked_for_and_needs_its_ui_as_a_permitted_target() {
+    let d = parse("").unwrap();
+    assert!(!d.dspace.enabled);
+    assert!(d.dspace.register.is_none() && d.dspace.forgot.is_none());
+    let on = parse(
+        "doorstep.compat.dspace=on\ndoorstep.compat.dspace.ui-url=https://repo.example/ui/\n\
+         doorstep.auth.permitted.redirects=https://repo.example/ui\n",
+    )
+    .unwrap();
+    assert!(on.dspace.enabled);
+    let shown = |template: &Option<LinkTemplate>| template.as_ref().unwrap().to_string();
+    assert_eq!(
+        shown(&on.dspace.register),
+        "https://repo.example/ui/register/{token}"
+    );
+    assert_eq!(
+        shown(&on.dspace.forgot),
+        "https://repo.example/ui/forgot/{token}"
+    );
+    assert_eq!(
+        error("doorstep.compat.dspace=on\n"),
+        "doorstep.properties:1: doorstep.compat.dspace: needs doorstep.compat.dspace.ui-url: \
+         the DSpace UI whose /register/<token> and /forgot/<token> pages the mails link to"
+    );
+    let unlisted = error("doorstep.compat.dspace.ui-url=https://repo.example\n");
+    assert!(
+        unlisted.contains("doorstep.compat.dspace.ui-url")
+            && unlisted.contains("not a permitted redirect target"),
+        "{unlisted}"
+    );
+    assert!(
+        error("doorstep.compat.dspace.ui-url=ftp://repo.example\n")
+            .contains("is not an http or https URL")
+    );
+}

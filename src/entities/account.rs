@@ -25,6 +25,10 @@ pub struct Model {
     /// default.
     pub language: Option<String>,
     pub state: State,
+    /// A UUID other systems' APIs name the account by (DSpace's eperson id), so the integer id
+    /// stays internal; none until one is first needed (`accounts::public_id`).
+    #[sea_orm(unique)]
+    pub public_id: Option<String>,
 }
 
 /// What an account may do beyond its own account.

@@ -19,7 +19,11 @@ use crate::error::Error;
 /// How long a browser may keep a preflight's answer, in seconds.
 const PREFLIGHT_MAX_AGE: &str = "600";
 const ALLOW_METHODS: &str = "POST, GET, DELETE, PATCH";
-const ALLOW_HEADERS: &str = "Content-Type, Authorization, OCS-APIRequest";
+/// Besides doorstep's own: Nextcloud's guard header, and what a DSpace UI sends with its calls
+/// (the captcha's answer, and its own CSRF token, correlation id and page, which doorstep
+/// ignores but a browser must be allowed to send).
+const ALLOW_HEADERS: &str = "Content-Type, Authorization, OCS-APIRequest, X-Captcha-Payload, \
+                             X-Recaptcha-Token, X-XSRF-TOKEN, X-Correlation-ID, X-Referrer";
 /// What a front-end's script may read besides the simple headers: when to retry, and the id
 /// that finds the request's log lines.
 const EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id";

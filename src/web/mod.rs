@@ -128,6 +128,16 @@ pub fn compat_routes(settings: &Settings) -> Vec<Route> {
             compat::ald::verify,
         ]);
     }
+    if settings.dspace.enabled {
+        routes.extend(rocket::routes![
+            compat::dspace::register,
+            compat::dspace::list,
+            compat::dspace::show,
+            compat::dspace::find_by_token,
+            compat::dspace::create_eperson,
+            compat::dspace::set_password,
+        ]);
+    }
     routes
 }
 

@@ -103,6 +103,9 @@ pub enum Forms {
     WithoutCsrf,
     /// None: JSON only.
     Refused,
+    /// None: JSON, also as a JSON Patch (`application/json-patch+json`), for a route that
+    /// takes a patch (DSpace's).
+    JsonPatch,
 }
 
 /// A body as form or JSON into `T`: the origin rule first, then the media type, the size and
@@ -115,9 +118,16 @@ pub async fn read_body<T: DeserializeOwned>(
     // First: a page whose origin may not change state is refused before its body is read.
     check_origin(req)?;
     let content_type = req.content_type();
-    let is_json = content_type.is_some_and(|ct| ct.media_type().is_json());
+    let is_json = content_type.is_some_and(|ct| {
+        let patch = ct.top() == "application" && ct.sub() == "json-patch+json";
+        ct.media_type().is_json() || (patch && forms == Forms::JsonPatch)
+    });
     let is_form = content_type.is_some_and(|ct| ct.media_type().is_form());
-    if !is_json && (!is_form || forms == Forms::Refused) {
+    let takes_forms = matches!(
+        forms,
+        Forms::WithCsrf | Forms::BehindHeader | Forms::WithoutCsrf
+    );
+    if !is_json && (!is_form || !takes_forms) {
         return Err(Error::UnsupportedMediaType);
     }
     let body = data

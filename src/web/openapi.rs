@@ -82,6 +82,12 @@ use crate::config::{Settings, UsernameMode};
         super::compat::nextcloud::ocs_validate,
         super::compat::nextcloud::ocs_register,
         super::compat::nextcloud::ocs_status,
+        super::compat::dspace::register,
+        super::compat::dspace::list,
+        super::compat::dspace::show,
+        super::compat::dspace::find_by_token,
+        super::compat::dspace::create_eperson,
+        super::compat::dspace::set_password,
     ),
     components(schemas(
         ErrorBody,
@@ -114,6 +120,9 @@ use crate::config::{Settings, UsernameMode};
         (name = "nextcloud", description = "Nextcloud's registration APIs \
             (`doorstep.compat.nextcloud`): the draft of the registration app's issue #41 and \
             the OCS API it shipped; in their own shapes, refusals included"),
+        (name = "dspace", description = "DSpace 7's eperson registrations API \
+            (`doorstep.compat.dspace`): register and forgot by mailed token, in DSpace's \
+            shapes and statuses, refusals in Spring's error body"),
     )
 )]
 struct Description;
@@ -303,10 +312,11 @@ fn document(settings: &Settings) -> Value {
 }
 
 /// Other systems' APIs by their tag, and whether the settings switch each on.
-fn seed_apis(settings: &Settings) -> [(&'static str, bool); 2] {
+fn seed_apis(settings: &Settings) -> [(&'static str, bool); 3] {
     [
         ("nextcloud", settings.nextcloud.enabled),
         ("ald", settings.ald),
+        ("dspace", settings.dspace.enabled),
     ]
 }
 

@@ -75,7 +75,8 @@ async fn a_listed_origin_gets_its_preflight_answered() {
             ("Access-Control-Allow-Methods", "POST, GET, DELETE, PATCH"),
             (
                 "Access-Control-Allow-Headers",
-                "Content-Type, Authorization, OCS-APIRequest",
+                "Content-Type, Authorization, OCS-APIRequest, X-Captcha-Payload, \
+                 X-Recaptcha-Token, X-XSRF-TOKEN, X-Correlation-ID, X-Referrer",
             ),
             ("Access-Control-Max-Age", "600"),
         ] {

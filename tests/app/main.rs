@@ -15,6 +15,7 @@ mod captcha;
 mod codes;
 mod config;
 mod cors;
+mod dspace;
 mod email_first;
 mod faults;
 mod gate;

@@ -3,4 +3,5 @@
 
 pub mod ald;
 pub mod cadmium;
+pub mod dspace;
 pub mod nextcloud;

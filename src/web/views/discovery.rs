@@ -181,7 +181,8 @@ struct MailLinks {
 struct SeedApi {
     /// `nextcloud` (the draft of the registration app's issue #41, also discovered at
     /// `/.well-known/nextcloud/registration`), `nextcloud-ocs` (the OCS API the app shipped),
-    /// `cadmium` or `ald` (its `POST /users/register`).
+    /// `dspace` (DSpace 7's REST API base: its eperson registrations), `cadmium` or `ald`
+    /// (its `POST /users/register`).
     #[schema(example = "nextcloud")]
     name: &'static str,
     /// The API's base, absolute.
@@ -200,6 +201,12 @@ impl SeedApi {
             served.push(SeedApi {
                 name: "nextcloud-ocs",
                 url: links.nextcloud_ocs(),
+            });
+        }
+        if settings.dspace.enabled {
+            served.push(SeedApi {
+                name: "dspace",
+                url: links.dspace_api(),
             });
         }
         if settings.cadmium {
