@@ -15,6 +15,7 @@ mod m20261204_000009_usernames;
 mod m20261204_000010_roles;
 mod m20261204_000012_cadmium;
 mod m20261204_000013_languages;
+mod m20261204_000014_admin_search;
 
 /// Applies doorstep's migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_roles::Migration),
             Box::new(m20261204_000012_cadmium::Migration),
             Box::new(m20261204_000013_languages::Migration),
+            Box::new(m20261204_000014_admin_search::Migration),
         ]
     }
 }
