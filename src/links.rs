@@ -25,6 +25,7 @@ const LOGOUT: &str = "/auth/logout";
 const ACCOUNT: &str = "/auth/me";
 const SESSIONS: &str = "/auth/me/sessions";
 const APP_PASSWORDS: &str = "/auth/me/app-passwords";
+const ADMIN: &str = "/admin";
 const CAPTCHA: &str = "/auth/captcha";
 const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
@@ -153,6 +154,11 @@ impl Links {
         self.path(LOGIN)
     }
 
+    /// A page of the admin area: `""` for the overview, `/users/7` for an account's.
+    pub fn admin_page(&self, below: &str) -> String {
+        self.path(&format!("{ADMIN}{below}"))
+    }
+
     /// The paths the site's pages link to and post to.
     pub fn pages(&self) -> PageLinks {
         PageLinks {
@@ -168,6 +174,7 @@ impl Links {
             account: self.path(ACCOUNT),
             sessions: self.path(SESSIONS),
             app_passwords: self.path(APP_PASSWORDS),
+            admin: self.path(ADMIN),
             stylesheet: self.path(STYLESHEET),
             username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
@@ -225,6 +232,8 @@ pub struct PageLinks {
     pub sessions: String,
     /// Posted to make one; `…/<id>/delete` revokes one.
     pub app_passwords: String,
+    /// The admin area: the overview, and `…/users`, `…/audit` below it.
+    pub admin: String,
     pub stylesheet: String,
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,

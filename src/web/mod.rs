@@ -1,6 +1,7 @@
 //! The HTTP edge: every route on one screen, and the headers every reply carries.
 
 pub mod account_sessions;
+pub mod admin;
 pub mod app_passwords;
 mod authorization;
 pub mod captcha;
@@ -38,9 +39,10 @@ use negotiate::{Failed, Reply};
 use openapi::ApiDescription;
 use views::{ApiReference, ErrorBody, Health};
 
-/// The API map, mounted under `doorstep.base-path`.
+/// The API map, mounted under `doorstep.base-path`; the admin area's routes are listed in
+/// `admin::routes`.
 pub fn routes() -> Vec<Route> {
-    rocket::routes![
+    let mut routes = rocket::routes![
         index,
         healthz,
         signup::form,
@@ -75,7 +77,9 @@ pub fn routes() -> Vec<Route> {
         static_files::file,
         metrics::scrape,
         compat::cadmium::message,
-    ]
+    ];
+    routes.extend(admin::routes());
+    routes
 }
 
 /// Other systems' APIs the operator switched on, mounted beside `routes()`; while one is off

@@ -65,6 +65,12 @@ use crate::config::{Settings, UsernameMode};
         super::compat::nextcloud::ocs_validate,
         super::compat::nextcloud::ocs_register,
         super::compat::nextcloud::ocs_status,
+        super::admin::overview::overview,
+        super::admin::users::list,
+        super::admin::users::show,
+        super::admin::users::act,
+        super::admin::users::set_role,
+        super::admin::audit::list,
     ),
     components(schemas(
         ErrorBody,
@@ -83,6 +89,8 @@ use crate::config::{Settings, UsernameMode};
             read the account (Bearer or Basic), never change its credentials"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
+        (name = "admin", description = "The admin area (admins' sessions only): accounts, \
+            approval and the audit log; pages for browsers, JSON for programs"),
         (name = "cadmium", description = "Cadmium's in-band registration (CPE#3), while \
             `doorstep.compat.cadmium` is on"),
         (name = "nextcloud", description = "Nextcloud's registration APIs \

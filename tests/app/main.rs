@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin;
 mod app_passwords;
 mod approval;
 mod assets;
