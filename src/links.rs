@@ -31,6 +31,7 @@ const SESSIONS: &str = "/auth/me/sessions";
 const APP_PASSWORDS: &str = "/auth/me/app-passwords";
 const INVITATIONS: &str = "/auth/invitations";
 const ADMIN_REGISTRATION_TOKENS: &str = "/admin/registration-tokens";
+const ADMIN: &str = "/admin";
 const CAPTCHA: &str = "/auth/captcha";
 const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
@@ -221,6 +222,11 @@ impl Links {
         self.path(LOGIN)
     }
 
+    /// A page of the admin area: `""` for the overview, `/users/7` for an account's.
+    pub fn admin_page(&self, below: &str) -> String {
+        self.path(&format!("{ADMIN}{below}"))
+    }
+
     /// The paths the site's pages link to and post to.
     pub fn pages(&self) -> PageLinks {
         PageLinks {
@@ -243,6 +249,7 @@ impl Links {
             account_export: self.path(ACCOUNT_EXPORT),
             invitations: self.path(INVITATIONS),
             admin_registration_tokens: self.path(ADMIN_REGISTRATION_TOKENS),
+            admin: self.path(ADMIN),
             stylesheet: self.path(STYLESHEET),
             username_script: self.path(USERNAME_SCRIPT),
             openapi: self.path(OPENAPI),
@@ -310,6 +317,8 @@ pub struct PageLinks {
     pub invitations: String,
     /// Posted to make one; `…/<label>/revoke` revokes one.
     pub admin_registration_tokens: String,
+    /// The admin area: the overview, and `…/users`, `…/audit` below it.
+    pub admin: String,
     pub stylesheet: String,
     /// A new proof-of-work challenge, and the script that solves it.
     pub challenge: String,

@@ -15,6 +15,7 @@ mod m20261204_000009_usernames;
 mod m20261204_000010_roles;
 mod m20261204_000012_cadmium;
 mod m20261204_000013_languages;
+mod m20261204_000014_admin_search;
 mod m20261204_000015_invitations;
 mod m20261204_000016_webhooks;
 mod m20261204_000017_email_changes;
@@ -39,9 +40,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_roles::Migration),
             Box::new(m20261204_000012_cadmium::Migration),
             Box::new(m20261204_000013_languages::Migration),
+            Box::new(m20261204_000014_admin_search::Migration),
+            Box::new(m20261204_000015_invitations::Migration),
             Box::new(m20261204_000016_webhooks::Migration),
             Box::new(m20261204_000017_email_changes::Migration),
-            Box::new(m20261204_000015_invitations::Migration),
             Box::new(m20261204_000019_dspace::Migration),
         ]
     }

@@ -1,5 +1,5 @@
 //! What admins do to accounts: approve, reject, disable, enable, delete, set a role, create,
-//! and look accounts up. The command line calls these, and so will the admin pages: the rules
+//! and find accounts (`listing`). The command line and the admin pages call these: the rules
 //! live here once.
 //!
 //! Each change locks the account's row, checks, changes, writes its audit row and queues its
@@ -13,6 +13,10 @@ use sea_orm::{
     TransactionTrait,
 };
 
+mod listing;
+
+pub use listing::{AccountFilter, Cursor, Listing, MAX_PAGE, count_by_state, list, newest};
+
 use super::Context;
 use super::audit::{self, Actor, Event};
 use super::email::Address;
@@ -23,42 +27,19 @@ use super::token::{self, Purpose};
 use super::username::{self, Username};
 use super::{app_password, code};
 use crate::entities::account::{self, Role, State};
-use crate::entities::{audit_log, password_reset, pending_signup};
+use crate::entities::{self, audit_log, password_reset, pending_signup, session};
 use crate::error::Error;
 use crate::mail::{Recipient, outbox};
 use crate::webhooks::{self, Event as Hook};
 
-/// Which accounts a listing shows; `None` is any.
-#[derive(Debug, Default, Clone)]
-pub struct AccountFilter {
-    pub state: Option<State>,
-    pub role: Option<Role>,
-    /// Part of the address (compared on the normalized form).
-    pub address_contains: Option<String>,
-}
-
-/// One page of a listing: `limit` accounts from `offset`, oldest first.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub offset: u64,
-    pub limit: u64,
-}
-
-/// The most accounts one page holds.
-pub const MAX_PAGE: u64 = 500;
-
-/// A page of accounts, and how many match in all.
-#[derive(Debug)]
-pub struct Listing {
-    pub accounts: Vec<account::Model>,
-    pub total: u64,
-}
-
-/// An account with its latest events, newest first.
+/// An account with its latest events, newest first, and how many credentials it holds.
 #[derive(Debug)]
 pub struct AccountDetails {
     pub account: account::Model,
     pub events: Vec<audit_log::Model>,
+    /// Its live sessions.
+    pub sessions: u64,
+    pub app_passwords: u64,
 }
 
 /// An account an operator created, and the one-time link on which its owner sets a password.
@@ -66,32 +47,6 @@ pub struct AccountDetails {
 pub struct Created {
     pub account: account::Model,
     pub set_password_link: String,
-}
-
-/// The accounts that match `filter`, a page at a time.
-pub async fn list(
-    db: &DatabaseConnection,
-    filter: &AccountFilter,
-    page: Page,
-) -> Result<Listing, Error> {
-    let mut query = account::Entity::find();
-    if let Some(state) = filter.state {
-        query = query.filter(account::Column::State.eq(state));
-    }
-    if let Some(role) = filter.role {
-        query = query.filter(account::Column::Role.eq(role));
-    }
-    if let Some(part) = &filter.address_contains {
-        query = query.filter(account::Column::EmailKey.contains(part.trim().to_lowercase()));
-    }
-    let total = query.clone().count(db).await?;
-    let accounts = query
-        .order_by_asc(account::Column::Id)
-        .offset(page.offset)
-        .limit(page.limit.clamp(1, MAX_PAGE))
-        .all(db)
-        .await?;
-    Ok(Listing { accounts, total })
 }
 
 /// The account an operator names: by its address, or (without an `@`) by its username,
@@ -114,14 +69,32 @@ pub async fn find_by_address(
     find_account(db, &address).await?.ok_or(Error::NotFound)
 }
 
-/// An account and its latest 20 events.
-pub async fn show(db: &DatabaseConnection, id: i64) -> Result<AccountDetails, Error> {
+/// An account, its latest 20 events and the number of its live sessions and app passwords.
+pub async fn show(
+    db: &DatabaseConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<AccountDetails, Error> {
     let account = account::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
     let events = audit::of_account(db, id, 20).await?;
-    Ok(AccountDetails { account, events })
+    let sessions = session::Entity::find()
+        .filter(session::Column::AccountId.eq(id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .count(db)
+        .await?;
+    let app_passwords = entities::app_password::Entity::find()
+        .filter(entities::app_password::Column::AccountId.eq(id))
+        .count(db)
+        .await?;
+    Ok(AccountDetails {
+        account,
+        events,
+        sessions,
+        app_passwords,
+    })
 }
 
 /// Lets a waiting account sign in, and tells its owner.

@@ -12,7 +12,7 @@ use crate::entities::audit_log;
 use crate::limits::ClientAddress;
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
 pub enum Event {
     SignupConfirmed,
     SignIn,
@@ -164,4 +164,50 @@ pub async fn of_account(
         .limit(limit)
         .all(conn)
         .await
+}
+
+/// Which events the audit page shows; `None` is any.
+#[derive(Debug, Default, Clone)]
+pub struct EventFilter {
+    pub account: Option<i64>,
+    /// An event's name (`Event::as_str`).
+    pub event: Option<String>,
+}
+
+/// A page of events, newest first, and the id the next (older) page starts before.
+#[derive(Debug)]
+pub struct EventPage {
+    pub events: Vec<audit_log::Model>,
+    pub next: Option<i64>,
+}
+
+/// The events that match `filter`, newest first (by id: the order they were written in),
+/// `limit` at a time before the event `before`. Keyset pages on `audit_log_account_id` or
+/// `audit_log_event` (or the primary key), so an old page costs what the first one does.
+pub async fn page(
+    conn: &impl ConnectionTrait,
+    filter: &EventFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<EventPage, DbErr> {
+    let mut query = audit_log::Entity::find();
+    if let Some(account) = filter.account {
+        query = query.filter(audit_log::Column::AccountId.eq(account));
+    }
+    if let Some(event) = &filter.event {
+        query = query.filter(audit_log::Column::Event.eq(event.as_str()));
+    }
+    if let Some(before) = before {
+        query = query.filter(audit_log::Column::Id.lt(before));
+    }
+    let mut events = query
+        .order_by_desc(audit_log::Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await?;
+    let next = (events.len() as u64 > limit).then(|| {
+        events.truncate(limit as usize);
+        events.last().map_or(0, |event| event.id)
+    });
+    Ok(EventPage { events, next })
 }

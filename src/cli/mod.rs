@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::mail::{Composer, Mailer};
 
 /// The usage of the operator's commands, for `doorstep --help`.
-pub const USAGE: &str = "  users list [--state S] [--role R] [--json]
+pub const USAGE: &str = "  users list [--state S] [--role R] [--search PREFIX] [--json]
                  the accounts (S: active, pending_approval, disabled)
   users show <email|username> [--json]
                  one account and its latest events

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{json, reason, table, usage};
 use crate::accounts::Context;
 use crate::accounts::admin::{
-    self, AccountFilter, MAX_PAGE, Page, parse_role, parse_state, role_name, state_name,
+    self, AccountFilter, MAX_PAGE, parse_role, parse_state, role_name, state_name,
 };
 use crate::accounts::audit::Actor;
 use crate::entities::account::{self, Role};
@@ -26,6 +26,8 @@ pub enum Command {
 pub struct Filter {
     state: Option<account::State>,
     role: Option<Role>,
+    /// A prefix of the address, username or name.
+    search: Option<String>,
 }
 
 /// A change to one account.
@@ -48,10 +50,12 @@ pub(super) fn parse(words: &[String]) -> Result<Command, String> {
         "list" => {
             let state = flags.value("--state")?;
             let role = flags.value("--role")?;
+            let search = flags.value("--search")?;
             Command::List {
                 filter: Filter {
                     state: state.map(|name| state_named(&name)).transpose()?,
                     role: role.map(|name| role_named(&name)).transpose()?,
+                    search,
                 },
                 json: flags.switch("--json"),
             }
@@ -100,7 +104,7 @@ pub(super) async fn run(
 ) -> Result<String, String> {
     match command {
         Command::List { filter, json } => list(ctx, filter, json).await,
-        Command::Show { email, json } => show(ctx, &email, json).await,
+        Command::Show { email, json } => show(ctx, &email, json, now).await,
         Command::Change { email, change } => {
             let found = admin::find(&ctx.db, &email)
                 .await
@@ -178,6 +182,7 @@ impl AccountRow {
         vec![
             self.id.to_string(),
             self.email.clone(),
+            self.username.clone().unwrap_or_default(),
             name.trim().to_owned(),
             self.role.to_owned(),
             self.state.to_owned(),
@@ -186,27 +191,26 @@ impl AccountRow {
     }
 }
 
-const HEADER: [&str; 6] = ["ID", "EMAIL", "NAME", "ROLE", "STATE", "CREATED"];
+const HEADER: [&str; 7] = [
+    "ID", "EMAIL", "USERNAME", "NAME", "ROLE", "STATE", "CREATED",
+];
 
 async fn list(ctx: &Context, filter: Filter, as_json: bool) -> Result<String, String> {
     let filter = AccountFilter {
         state: filter.state,
         role: filter.role,
-        address_contains: None,
+        search: filter.search,
     };
     let mut rows = Vec::new();
+    let mut after = None;
     loop {
-        let page = Page {
-            offset: rows.len() as u64,
-            limit: MAX_PAGE,
-        };
-        let listing = admin::list(&ctx.db, &filter, page)
+        let listing = admin::list(&ctx.db, &filter, after.as_ref(), MAX_PAGE)
             .await
             .map_err(|error| reason("users list", &error))?;
-        let got = listing.accounts.len();
         rows.extend(listing.accounts.iter().map(AccountRow::of));
-        if got == 0 || rows.len() as u64 >= listing.total {
-            break;
+        match listing.next {
+            Some(next) => after = Some(next),
+            None => break,
         }
     }
     if as_json {
@@ -233,11 +237,16 @@ struct EventRow {
     detail: String,
 }
 
-async fn show(ctx: &Context, email: &str, as_json: bool) -> Result<String, String> {
+async fn show(
+    ctx: &Context,
+    email: &str,
+    as_json: bool,
+    now: DateTime<Utc>,
+) -> Result<String, String> {
     let found = admin::find(&ctx.db, email)
         .await
         .map_err(|error| reason(email, &error))?;
-    let details = admin::show(&ctx.db, found.id)
+    let details = admin::show(&ctx.db, found.id, now)
         .await
         .map_err(|error| reason(email, &error))?;
     let shown = Shown {
@@ -321,6 +330,7 @@ pub(super) struct Flags {
 const VALUED: &[&str] = &[
     "--state",
     "--role",
+    "--search",
     "--since",
     "--firstname",
     "--lastname",

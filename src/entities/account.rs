@@ -1,5 +1,6 @@
 //! A confirmed account: created only once its address is proven.
 
+use sea_orm::ActiveValue;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -29,6 +30,15 @@ pub struct Model {
     /// stays internal; none until one is first needed (`accounts::public_id`).
     #[sea_orm(unique)]
     pub public_id: Option<String>,
+    /// The names lower-cased, for the admin search's prefix ranges; kept by `before_save`
+    /// from `first_name` and `last_name` (a bulk `update_many` of a name must set them too).
+    pub first_name_key: String,
+    pub last_name_key: String,
+}
+
+/// A name as the admin search compares it: trimmed, lower-cased (Unicode, not only ASCII).
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// What an account may do beyond its own account.
@@ -61,4 +71,19 @@ pub enum State {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    /// Whoever writes a name writes its search key with it.
+    async fn before_save<C>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr>
+    where
+        C: ConnectionTrait,
+    {
+        if let ActiveValue::Set(name) = &self.first_name {
+            self.first_name_key = ActiveValue::Set(name_key(name));
+        }
+        if let ActiveValue::Set(name) = &self.last_name {
+            self.last_name_key = ActiveValue::Set(name_key(name));
+        }
+        Ok(self)
+    }
+}

@@ -238,6 +238,64 @@ pub async fn backlog(db: &DatabaseConnection) -> Result<Backlog, DbErr> {
     Ok(Backlog { depth, oldest })
 }
 
+/// How delivery goes, for the admin overview: the backlog, the letters that failed at least
+/// once and still wait, the letters given up (kept until the sweep forgets them), and the
+/// latest failures.
+#[derive(Debug)]
+pub struct Health {
+    pub backlog: Backlog,
+    pub failing: u64,
+    pub given_up: u64,
+    pub failures: Vec<Failure>,
+}
+
+/// A letter whose last attempt failed.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: String,
+    pub attempts: i32,
+    /// The relay's or the transport's words.
+    pub error: String,
+    pub queued_at: DateTime<Utc>,
+    pub gave_up_at: Option<DateTime<Utc>>,
+}
+
+/// The outbox's health; the table holds recent letters only (the sweep forgets the rest).
+pub async fn health(db: &DatabaseConnection, latest: u64) -> Result<Health, DbErr> {
+    let backlog = backlog(db).await?;
+    let failing = Outbox::find()
+        .filter(Column::SentAt.is_null())
+        .filter(Column::GaveUpAt.is_null())
+        .filter(Column::Attempts.gt(0))
+        .count(db)
+        .await?;
+    let given_up = Outbox::find()
+        .filter(Column::GaveUpAt.is_not_null())
+        .count(db)
+        .await?;
+    let failures = Outbox::find()
+        .filter(Column::LastError.is_not_null())
+        .order_by_desc(Column::Id)
+        .limit(latest)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|letter| Failure {
+            kind: letter.kind,
+            attempts: letter.attempts,
+            error: letter.last_error.unwrap_or_default(),
+            queued_at: letter.created_at,
+            gave_up_at: letter.gave_up_at,
+        })
+        .collect();
+    Ok(Health {
+        backlog,
+        failing,
+        given_up,
+        failures,
+    })
+}
+
 /// Forgets delivered or abandoned letters and webhook deliveries `kept` after they went
 /// (their bodies are already blank); they stay that long for the record.
 pub async fn sweep(

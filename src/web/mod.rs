@@ -41,7 +41,8 @@ use negotiate::{Failed, Reply};
 use openapi::ApiDescription;
 use views::{ApiReference, ErrorBody, Health};
 
-/// The API map, mounted under `doorstep.base-path`.
+/// The API map, mounted under `doorstep.base-path`; the admin area's routes are listed in
+/// `admin::routes`.
 pub fn routes() -> Vec<Route> {
     let mut routes = rocket::routes![
         index,
@@ -89,20 +90,8 @@ pub fn routes() -> Vec<Route> {
         invitations::withdraw,
         invitations::withdraw_by_form,
     ];
-    routes.extend(admin_routes());
+    routes.extend(admin::routes());
     routes
-}
-
-/// The admin area's routes (`web::admin`), under `/admin` below `doorstep.base-path`.
-fn admin_routes() -> Vec<Route> {
-    admin::routes()
-        .into_iter()
-        .filter_map(|route| {
-            // A constant base, so this cannot fail; were it to, the route would be missing
-            // (and the admin tests would fail) rather than the server stopping.
-            route.map_base(|_| "/admin".to_owned()).ok()
-        })
-        .collect()
 }
 
 /// Other systems' APIs the operator switched on, mounted beside `routes()`; while one is off

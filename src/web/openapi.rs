@@ -88,6 +88,12 @@ use crate::config::{Settings, UsernameMode};
         super::compat::dspace::find_by_token,
         super::compat::dspace::create_eperson,
         super::compat::dspace::set_password,
+        super::admin::overview::overview,
+        super::admin::users::list,
+        super::admin::users::show,
+        super::admin::users::act,
+        super::admin::users::set_role,
+        super::admin::audit::list,
     ),
     components(schemas(
         ErrorBody,
@@ -108,13 +114,13 @@ use crate::config::{Settings, UsernameMode};
             password, a new address, deleting the account, its export"),
         (name = "invitations", description = "Inviters and admins invite people by mail; the \
             invitation link's form creates an active account"),
-        (name = "admin", description = "For admins only (a session or session Bearer token): \
-            registration tokens for invite-only sign-up"),
         (name = "captcha", description = "doorstep's own picture challenge"),
         (name = "service", description = "Health and this description"),
         (name = "ald", description = "ALD's registration API (`doorstep.compat.ald`): a \
             session whose id the mail carries, its code shown as a picture, verified with the \
             code; in its own refusal shape"),
+        (name = "admin", description = "The admin area (admins' sessions only): accounts, \
+            approval, registration tokens and the audit log; pages for browsers, JSON for programs"),
         (name = "cadmium", description = "Cadmium's in-band registration (CPE#3), while \
             `doorstep.compat.cadmium` is on"),
         (name = "nextcloud", description = "Nextcloud's registration APIs \

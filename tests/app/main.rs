@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin;
 mod ald;
 mod app_passwords;
 mod approval;

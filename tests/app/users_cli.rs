@@ -120,7 +120,12 @@ async fn operators_approve_reject_and_list_waiting_accounts() {
     let table = ok(dir, &["users", "list"]);
     let mut lines = table.lines();
     let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
-    assert_eq!(header, ["ID", "EMAIL", "NAME", "ROLE", "STATE", "CREATED"]);
+    assert_eq!(
+        header,
+        [
+            "ID", "EMAIL", "USERNAME", "NAME", "ROLE", "STATE", "CREATED"
+        ]
+    );
     let first = lines.next().unwrap();
     assert!(first.contains("ada@example.com"), "{table}");
     assert!(

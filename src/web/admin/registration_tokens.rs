@@ -62,7 +62,7 @@ impl NewTokenForm {
     ),
     security(("session" = []), ("bearer" = []))
 )]
-#[get("/registration-tokens")]
+#[get("/admin/registration-tokens")]
 pub async fn list(app: &State<Doorstep>, _admin: Admin) -> Result<Reply, Failed> {
     Ok(Reply::show(listing(app).await?))
 }
@@ -85,7 +85,7 @@ pub async fn list(app: &State<Doorstep>, _admin: Admin) -> Result<Reply, Failed>
     ),
     security(("session" = []), ("bearer" = []))
 )]
-#[post("/registration-tokens", data = "<input>")]
+#[post("/admin/registration-tokens", data = "<input>")]
 pub async fn create(
     app: &State<Doorstep>,
     admin: Admin,
@@ -131,7 +131,7 @@ pub async fn create(
     ),
     security(("session" = []), ("bearer" = []))
 )]
-#[post("/registration-tokens/<label>/revoke", data = "<_input>")]
+#[post("/admin/registration-tokens/<label>/revoke", data = "<_input>")]
 pub async fn revoke(
     app: &State<Doorstep>,
     admin: Admin,

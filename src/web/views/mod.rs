@@ -1,6 +1,7 @@
 //! Every reply body, as a type: programs get it as JSON, and browsers see its template filled
 //! with the same values plus what only a page shows. The JSON contract is written down here.
 
+mod admin;
 mod credentials;
 mod discovery;
 mod email_first;
@@ -16,6 +17,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
+pub use admin::{
+    AccountList, AccountPage, AdminAccount, AuditEvent, AuditList, AuditQuery, ListQuery, Notice,
+    Overview,
+};
 pub use credentials::{
     AppPasswordCreated, AppPasswordList, AppPasswordRevoked, SessionEnded, SessionList,
 };
