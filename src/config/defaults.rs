@@ -6,8 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Approval, Captcha, Codes, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
-    PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames,
+    Approval, Captcha, Codes, Email, Languages, LinkTemplates, MailTransport, Metrics, Nextcloud,
+    PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Ui, Usernames,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -68,6 +68,12 @@ impl Settings {
             max_connections: 1024,
             nextcloud: Nextcloud::default(),
             cadmium: false,
+            ui: Ui {
+                name: "doorstep".to_owned(),
+                logo: None,
+                css: None,
+            },
+            languages: Languages::default(),
         }
     }
 }

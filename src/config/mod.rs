@@ -23,6 +23,7 @@ mod protection;
 mod redirects;
 #[cfg(test)]
 mod tests;
+mod ui;
 mod usernames;
 mod values;
 
@@ -38,6 +39,7 @@ pub use nextcloud::Nextcloud;
 pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
+pub use ui::{Languages, Ui};
 pub use usernames::{UsernameMode, Usernames};
 
 use std::fmt;
@@ -93,6 +95,10 @@ pub struct Settings {
     pub nextcloud: Nextcloud,
     /// Cadmium's in-band registration at `POST /cadmium` (`doorstep.compat.cadmium`).
     pub cadmium: bool,
+    /// The product's name, logo and extra stylesheet on pages and in mail (`doorstep.ui.*`).
+    pub ui: Ui,
+    /// The default language and the operator's strings (`doorstep.i18n.*`).
+    pub languages: Languages,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -214,6 +220,8 @@ impl Settings {
             cadmium: source
                 .parsed("compat.cadmium", Value::switch)?
                 .unwrap_or(defaults.cadmium),
+            ui: ui::ui(&source, &defaults.ui)?,
+            languages: ui::languages(&source)?,
         };
         nextcloud::check(&source, &settings)?;
         for (name, on) in [

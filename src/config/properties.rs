@@ -73,6 +73,11 @@ const SCALARS: &[&str] = &[
     "compat.nextcloud",
     "compat.nextcloud.cloud-url",
     "compat.cadmium",
+    "ui.name",
+    "ui.logo",
+    "ui.css",
+    "i18n.dir",
+    "i18n.default",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …
