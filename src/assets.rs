@@ -254,7 +254,7 @@ mod tests {
         write(dir.path(), "notes.txt", "{{ not a template");
         write(dir.path(), ".hidden/x.tera", "{{ not a template");
         let templates = Templates::load(Some(dir.path()), Arc::new(Strings::shipped())).unwrap();
-        let values = json!({ "message": "<b>", "links": { "stylesheet": "/s.css" },
+        let values = json!({ "message": "<b>", "links": { "stylesheet": "/s.css", "forms_script": "/f.js" },
             "lang": "de", "languages": [], "product": { "name": "Example" } });
         let page = templates.render("error.html.tera", &values).unwrap();
         assert!(page.contains("Oops: &lt;b&gt;"), "{page}");
