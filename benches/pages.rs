@@ -91,6 +91,11 @@ async fn run() {
     println!("English / before:    {:.1} %", 100.0 * rates[1] / rates[0]);
     println!("German / before:     {:.1} %", 100.0 * rates[2] / rates[0]);
     println!("German / English:    {:.1} %", 100.0 * rates[2] / rates[1]);
+    println!(
+        "RSS: shipped {:.1} MB, before Fluent {:.1} MB",
+        shipped.rss_mb("VmRSS"),
+        before.rss_mb("VmRSS")
+    );
 }
 
 /// Form GETs per second from every client at once, for `length`.
