@@ -38,12 +38,11 @@ const FIELD_ORDER: [&str; 12] = [
 /// reply, say) stays in it.
 pub fn frame(req: &Request<'_>, app: &Doorstep) -> Map<String, Value> {
     let language = language_of(req);
-    if let Some(chosen) = req.query_value::<&str>("lang").and_then(Result::ok) {
-        if known(chosen).is_some()
-            && req.cookies().get(LANGUAGE_COOKIE).map(Cookie::value) != Some(language)
-        {
-            remember_language(req, app, language);
-        }
+    let chosen = req.query_value::<&str>("lang").and_then(Result::ok);
+    if chosen.and_then(known).is_some()
+        && req.cookies().get(LANGUAGE_COOKIE).map(Cookie::value) != Some(language)
+    {
+        remember_language(req, app, language);
     }
     let settings = app.settings();
     let ui = &settings.ui;

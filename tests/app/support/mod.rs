@@ -564,7 +564,7 @@ impl Mail {
         for word in header.split_whitespace() {
             let encoded = word.starts_with("=?") && word.ends_with("?=");
             // The space between two encoded words is not part of the text.
-            if !subject.is_empty() && !(encoded && after_encoded) {
+            if !(subject.is_empty() || encoded && after_encoded) {
                 subject.push(' ');
             }
             subject.push_str(&decode_word(word));
