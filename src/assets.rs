@@ -7,14 +7,20 @@
 //! Cargo rebuilds when a file embedded here changes, but not when one is added: after adding a
 //! file to `templates/` or `static/`, touch this file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use fluent_bundle::FluentArgs;
 
 use rust_embed::Embed;
 use serde::Serialize;
 use tera::Tera;
 
 pub use rust_embed::EmbeddedFile;
+
+use crate::config::Settings;
+use crate::i18n::Strings;
 
 /// `templates/`: pages (`login.html.tera`) and mails (`email/<message>/<part>.tera`).
 #[derive(Embed)]
@@ -32,15 +38,32 @@ pub fn static_file(path: &str) -> Option<EmbeddedFile> {
     Static::get(path)
 }
 
-/// Every template doorstep renders, each named by its shipped file name.
+/// Every template doorstep renders, each named by its shipped file name, and the strings their
+/// `t(key=…, lang=…)` calls read.
 pub struct Templates {
     tera: Tera,
+    strings: Arc<Strings>,
 }
 
 impl Templates {
+    /// The templates and strings `settings` names (`doorstep.templates.dir`, `doorstep.i18n.*`).
+    pub fn configured(settings: &Settings) -> Result<Templates, String> {
+        let languages = &settings.languages;
+        let strings = Strings::load(languages.dir.as_deref(), languages.default)?;
+        Templates::load(settings.templates_dir.as_deref(), Arc::new(strings))
+    }
+
+    /// The shipped templates and strings alone.
+    pub fn shipped() -> Templates {
+        // The shipped templates parse: the tests below load them.
+        Templates::load(None, Arc::new(Strings::shipped()))
+            .unwrap_or_else(|err| unreachable!("{err}"))
+    }
+
     /// The shipped templates, with the `.tera` files below `overrides` replacing them by name
-    /// or adding to them. A file that does not parse is refused with its path.
-    pub fn load(overrides: Option<&Path>) -> Result<Templates, String> {
+    /// or adding to them, reading `strings`. A file that does not parse is refused with its
+    /// path.
+    pub fn load(overrides: Option<&Path>, strings: Arc<Strings>) -> Result<Templates, String> {
         let mut sources = BTreeMap::new();
         for name in Shipped::iter() {
             let text = Shipped::get(&name)
@@ -66,13 +89,21 @@ impl Templates {
         let mut tera = Tera::default();
         // Tera escapes only names ending in .html by default; ours end in .html.tera.
         tera.autoescape_on(vec![".html.tera"]);
+        // Registered before the templates are added, which checks every function they call.
+        tera.register_function("t", Translate(strings.clone()));
         tera.add_raw_templates(sources).map_err(|err| {
             let origin = overrides.map_or("the shipped templates".to_owned(), |dir| {
                 format!("the templates with those in {}", dir.display())
             });
             format!("{origin}: {}", explain(&err))
         })?;
-        Ok(Templates { tera })
+        Ok(Templates { tera, strings })
+    }
+
+    /// The strings of every language, for what is not rendered from a template (JSON
+    /// `message`s).
+    pub fn strings(&self) -> &Strings {
+        &self.strings
     }
 
     /// Renders the template `name` with `values` (a struct or a JSON object); the error says
@@ -93,6 +124,48 @@ impl Templates {
     /// The names of every template, shipped and added.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.tera.get_template_names()
+    }
+}
+
+/// `t(key="signup-title", lang=lang, min=10)`: the string `key` in `lang`, with every other
+/// argument for Fluent to fill in. Its output is escaped in pages like any other value, so a
+/// name or an address given as an argument cannot become markup.
+struct Translate(Arc<Strings>);
+
+impl tera::Function for Translate {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let key = args
+            .get("key")
+            .and_then(tera::Value::as_str)
+            .ok_or("t() needs key=\"…\"")?;
+        let language = args
+            .get("lang")
+            .and_then(tera::Value::as_str)
+            .unwrap_or(crate::i18n::DEFAULT);
+        let mut values = FluentArgs::new();
+        for (name, value) in args {
+            match value {
+                _ if name == "key" || name == "lang" => {}
+                tera::Value::String(text) => values.set(name.as_str(), text.as_str()),
+                tera::Value::Number(number) => match number.as_i64() {
+                    Some(whole) => values.set(name.as_str(), whole),
+                    None => values.set(name.as_str(), number.as_f64().unwrap_or_default()),
+                },
+                tera::Value::Array(items) => {
+                    let items: Vec<String> = items
+                        .iter()
+                        .map(|item| item.as_str().map_or(item.to_string(), str::to_owned))
+                        .collect();
+                    values.set(name.as_str(), items.join(", "));
+                }
+                other => values.set(name.as_str(), other.to_string()),
+            }
+        }
+        Ok(tera::Value::String(self.0.get(
+            language,
+            key,
+            Some(&values),
+        )))
     }
 }
 
@@ -155,7 +228,7 @@ mod tests {
 
     #[test]
     fn every_shipped_template_is_there_under_its_file_name() {
-        let templates = Templates::load(None).unwrap();
+        let templates = Templates::shipped();
         let names: Vec<&str> = templates.names().collect();
         for name in [
             "base.html.tera",
@@ -180,25 +253,32 @@ mod tests {
         write(dir.path(), "parts/oops.html.tera", "Oops: {{ message }}");
         write(dir.path(), "notes.txt", "{{ not a template");
         write(dir.path(), ".hidden/x.tera", "{{ not a template");
-        let templates = Templates::load(Some(dir.path())).unwrap();
-        let values = json!({ "message": "<b>", "links": { "stylesheet": "/s.css" } });
+        let templates = Templates::load(Some(dir.path()), Arc::new(Strings::shipped())).unwrap();
+        let values = json!({ "message": "<b>", "links": { "stylesheet": "/s.css", "forms_script": "/f.js" },
+            "lang": "de", "languages": [], "product": { "name": "Example" } });
         let page = templates.render("error.html.tera", &values).unwrap();
         assert!(page.contains("Oops: &lt;b&gt;"), "{page}");
         assert!(
-            page.contains("&#x2F;s.css"),
+            page.contains("&#x2F;s.css") && page.contains(r#"<html lang="de">"#),
             "the shipped base is used: {page}"
         );
     }
 
     #[test]
     fn text_templates_are_not_escaped() {
-        let templates = Templates::load(None).unwrap();
+        let templates = Templates::shipped();
         let values = json!({ "name": "A & B", "first_name": "A & B", "email": "a@example.com",
-            "link": "https://x.example/?a=1&b=2", "reset_page": "", "year": 2026, "domain": "x" });
+            "link": "https://x.example/?a=1&b=2", "reset_page": "", "year": 2026, "domain": "x", "lang": "de",
+            "product": "Example" });
         let text = templates
             .render("email/signup_confirmation/text.txt.tera", &values)
             .unwrap();
         assert!(text.contains("?a=1&b=2"), "{text}");
+        assert!(
+            text.contains("Hallo A & B") || text.contains("Guten Tag A & B"),
+            "{text}"
+        );
+        assert!(text.contains("bei Example"), "{text}");
         let html = templates
             .render("email/signup_confirmation/html.html.tera", &values)
             .unwrap();
@@ -209,7 +289,9 @@ mod tests {
     fn a_file_that_does_not_parse_is_named() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "email/x/subject.txt.tera", "{% if %}");
-        let err = Templates::load(Some(dir.path())).err().unwrap();
+        let err = Templates::load(Some(dir.path()), Arc::new(Strings::shipped()))
+            .err()
+            .unwrap();
         let path = dir.path().join("email/x/subject.txt.tera");
         assert!(err.contains(&path.display().to_string()), "{err}");
         assert!(err.contains("1:7"), "the position: {err}");
@@ -219,14 +301,16 @@ mod tests {
     fn a_missing_parent_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "login.html.tera", r#"{% extends "nowhere" %}"#);
-        let err = Templates::load(Some(dir.path())).err().unwrap();
+        let err = Templates::load(Some(dir.path()), Arc::new(Strings::shipped()))
+            .err()
+            .unwrap();
         assert!(err.contains("nowhere"), "{err}");
     }
 
     #[test]
     fn a_render_failure_says_why() {
-        let templates = Templates::load(None).unwrap();
+        let templates = Templates::shipped();
         let err = templates.render("login.html.tera", &json!({})).unwrap_err();
-        assert!(err.contains("links"), "{err}");
+        assert!(err.contains("not found in context"), "{err}");
     }
 }

@@ -148,7 +148,7 @@ impl App {
     }
 
     async fn start(self) -> Result<Doorstep, String> {
-        let templates = Arc::new(Templates::load(self.settings.templates_dir.as_deref())?);
+        let templates = Arc::new(Templates::configured(&self.settings)?);
         let composer = Composer::new(&self.settings, templates.clone());
         let transport = match self.transport {
             Some(transport) => transport,

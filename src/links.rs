@@ -37,6 +37,7 @@ const CHALLENGE: &str = "/auth/challenge";
 const STYLESHEET: &str = "/static/doorstep.css";
 const POW_SCRIPT: &str = "/static/pow.js";
 const USERNAME_SCRIPT: &str = "/static/username.js";
+const FORMS_SCRIPT: &str = "/static/forms.js";
 const OPENAPI: &str = "/openapi.json";
 const DOCS: &str = "/docs";
 const NEXTCLOUD_API: &str = "/apps/registration/api/1.0";
@@ -227,6 +228,11 @@ impl Links {
         self.path(&format!("{ADMIN}{below}"))
     }
 
+    /// The sign-in page saying that the browser is signed out.
+    pub fn signed_out_page(&self) -> String {
+        format!("{}?signed_out=1", self.path(LOGIN))
+    }
+
     /// The paths the site's pages link to and post to.
     pub fn pages(&self) -> PageLinks {
         PageLinks {
@@ -255,6 +261,9 @@ impl Links {
             openapi: self.path(OPENAPI),
             challenge: self.path(CHALLENGE),
             pow_script: self.path(POW_SCRIPT),
+            home: format!("{}/", self.base_path),
+            captcha: self.path(CAPTCHA),
+            forms_script: self.path(FORMS_SCRIPT),
         }
     }
 
@@ -324,6 +333,12 @@ pub struct PageLinks {
     pub challenge: String,
     pub pow_script: String,
     pub username_script: String,
+    /// The front door (it leads to sign-up).
+    pub home: String,
+    /// A new picture challenge as JSON, for the "Show a new picture" button's script.
+    pub captcha: String,
+    /// The forms' progressive enhancements: error summary focus, show-password, new picture.
+    pub forms_script: String,
 }
 
 #[cfg(test)]

@@ -89,7 +89,7 @@ fn load(path: &Path) -> Result<(Settings, LogSettings), String> {
 /// What `check-config` checks beyond the file: the operator's templates parse.
 fn check(path: &Path) -> Result<Settings, String> {
     let (settings, _) = load(path)?;
-    doorstep::assets::Templates::load(settings.templates_dir.as_deref())?;
+    doorstep::assets::Templates::configured(&settings)?;
     Ok(settings)
 }
 

@@ -65,6 +65,23 @@ pub async fn confirm_email(
     confirm(ctx, Proof::Link(secret), username, None, now).await
 }
 
+/// Whether a confirmation link would work, without using it: the page behind a link says a
+/// dead link is dead when it opens, not only once its button is pressed. Mail scanners open
+/// links too, so nothing is written. A link used before passes: pressing it shows the same
+/// success as the first time, or the refusal the confirmation itself gives.
+pub async fn check_link(ctx: &Context, secret: &str, now: DateTime<Utc>) -> Result<(), LinkFailed> {
+    match token::inspect(&ctx.db, secret, Purpose::Signup, now).await? {
+        Lookup::Usable(_) | Lookup::Used(_) => Ok(()),
+        Lookup::Expired(token) => Err(LinkFailed {
+            error: Error::TokenExpired,
+            url_failure: pending(&ctx.db, token.subject_id)
+                .await?
+                .and_then(|pending| stored_url(pending.url_failure)),
+        }),
+        Lookup::Unknown => Err(Error::TokenInvalid.into()),
+    }
+}
+
 /// Confirms a sign-up by its link or its code and creates the account; with `sign_in_as` (the
 /// registration handle of a client that asked to be signed in), opens a session for it.
 ///

@@ -11,7 +11,7 @@ use super::code;
 use super::confirm::{self, Confirmed, Details, Proof, awaits_details};
 use super::email::Address;
 use super::link::LinkFailed;
-use super::password::check_password;
+use super::password::{check_password, weak_password_too};
 use super::policy::{check_name, stored_url};
 use super::token::{self, Lookup, Purpose};
 use super::username::{self, Username};
@@ -329,6 +329,11 @@ fn check_details(
         .map_err(|e| fields.insert("username", e));
     if form.password.trim().is_empty() {
         fields.insert("password", "required");
+    }
+    // A short or common password is reported with the other faults, so a person fixes
+    // everything at once; the rule about names and addresses waits until those are valid.
+    if !fields.is_empty() {
+        weak_password_too(&settings.password, &form.password, &mut fields);
     }
     let (Ok(first_name), Ok(last_name), Ok(username), true) =
         (first_name, last_name, username, fields.is_empty())

@@ -44,6 +44,22 @@ pub fn check_password(
     Ok(())
 }
 
+/// Adds `password`'s fault to `fields` when a password was typed and breaks the rules that do
+/// not depend on the other fields (length, common passwords): a form refused for another field
+/// then reports the password's fault too, instead of after the next try.
+pub fn weak_password_too(
+    rules: &PasswordRules,
+    password: &str,
+    fields: &mut crate::error::FieldErrors,
+) {
+    if password.trim().is_empty() || fields.contains_key("password") {
+        return;
+    }
+    if let Err(Error::WeakPassword(reason)) = check_password(rules, password, &[]) {
+        fields.insert("password", reason);
+    }
+}
+
 /// Hashes and verifies passwords with argon2id (m=19456 KiB, t=2, p=1).
 ///
 /// A hash costs tens of milliseconds of CPU and 19 MiB of memory, so it runs on `workers`

@@ -10,7 +10,7 @@ use url::Url;
 use super::Context;
 use super::code;
 use super::email::Address;
-use super::password::check_password;
+use super::password::{check_password, weak_password_too};
 use super::pictured::{self, Session};
 use super::policy::{check_name, is_email_domain_allowed, permitted_redirect};
 use super::registration;
@@ -178,6 +178,11 @@ impl Application {
         }
         if form.app_password && !settings.app_passwords {
             fields.insert("app_password", "unavailable");
+        }
+        // A short or common password is reported with the other faults, so a person fixes
+        // everything at once; the rule about names and addresses waits until those are valid.
+        if !fields.is_empty() {
+            weak_password_too(&settings.password, &form.password, &mut fields);
         }
         let (Ok(first_name), Ok(last_name), Ok(username), Ok(address), true) =
             (first_name, last_name, username, address, fields.is_empty())

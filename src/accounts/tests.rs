@@ -18,7 +18,7 @@ async fn context(dir: &tempfile::TempDir) -> Context {
     let mut settings = Settings::defaults();
     settings.database_url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
     settings.signup.enabled = true;
-    let templates = Arc::new(Templates::load(None).unwrap());
+    let templates = Arc::new(Templates::shipped());
     let composer = Composer::new(&settings, templates);
     let captcha = Captchas::from_settings(&settings.captcha, b"key").unwrap();
     let db = crate::database::connect(&settings.database_url)

@@ -108,7 +108,7 @@ fn usage(problem: &str) -> String {
 /// The rules' context, built as `serve` builds it: templates, mail, database with migrations.
 /// Letters are only queued: the running server's worker delivers them.
 async fn context(settings: Settings) -> Result<accounts::Context, String> {
-    let templates = Arc::new(Templates::load(settings.templates_dir.as_deref())?);
+    let templates = Arc::new(Templates::configured(&settings)?);
     let composer = Composer::new(&settings, templates);
     let captcha =
         crate::captcha::Captchas::from_settings(&settings.captcha, &crate::random::bytes::<32>())

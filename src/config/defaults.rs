@@ -6,8 +6,9 @@ use std::time::Duration;
 use url::Url;
 
 use super::{
-    Approval, Captcha, Codes, DSpace, Email, LinkTemplates, MailTransport, Metrics, Nextcloud,
-    PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Usernames, Webhooks,
+    Approval, Captcha, Codes, DSpace, Email, Languages, LinkTemplates, MailTransport, Metrics,
+    Nextcloud, PasswordReset, PasswordRules, RateLimits, Settings, Signup, SignupFlow, Ui,
+    Usernames, Webhooks,
 };
 
 const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
@@ -73,6 +74,12 @@ impl Settings {
             webhooks: Webhooks::default(),
             ald: false,
             dspace: DSpace::default(),
+            ui: Ui {
+                name: "doorstep".to_owned(),
+                logo: None,
+                css: None,
+            },
+            languages: Languages::default(),
         }
     }
 }

@@ -24,6 +24,7 @@ mod protection;
 mod redirects;
 #[cfg(test)]
 mod tests;
+mod ui;
 mod usernames;
 mod values;
 mod webhooks;
@@ -41,6 +42,7 @@ pub use nextcloud::Nextcloud;
 pub use properties::check_environment;
 pub use protection::{Cidr, Provider, Rate, RateLimits, RemoteCaptcha};
 pub use redirects::RedirectRule;
+pub use ui::{Languages, Ui};
 pub use usernames::{UsernameMode, Usernames};
 pub use webhooks::{Webhooks, signing_key};
 
@@ -103,6 +105,10 @@ pub struct Settings {
     pub ald: bool,
     /// DSpace 7's eperson registrations API (`doorstep.compat.dspace.*`).
     pub dspace: DSpace,
+    /// The product's name, logo and extra stylesheet on pages and in mail (`doorstep.ui.*`).
+    pub ui: Ui,
+    /// The default language and the operator's strings (`doorstep.i18n.*`).
+    pub languages: Languages,
 }
 
 /// The most `doorstep.server.max-connections` may be: far beyond what one process should hold.
@@ -229,6 +235,8 @@ impl Settings {
             ald: source
                 .parsed("compat.ald", Value::switch)?
                 .unwrap_or(defaults.ald),
+            ui: ui::ui(&source, &defaults.ui)?,
+            languages: ui::languages(&source)?,
         };
         nextcloud::check(&source, &settings)?;
         dspace::check(&source, &settings)?;

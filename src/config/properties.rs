@@ -78,6 +78,11 @@ const SCALARS: &[&str] = &[
     "compat.ald",
     "compat.dspace",
     "compat.dspace.ui-url",
+    "ui.name",
+    "ui.logo",
+    "ui.css",
+    "i18n.dir",
+    "i18n.default",
 ];
 
 /// Keys that take a list: the bare key and/or `key.1`, `key.2`, …

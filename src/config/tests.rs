@@ -1105,3 +1105,32 @@ fn the_dspace_api_is_off_until_asked_for_and_needs_its_ui_as_a_permitted_target(
             .contains("is not an http or https URL")
     );
 }
+
+#[test]
+fn branding_and_languages() {
+    let s = parse("").unwrap();
+    assert_eq!(s.ui.name, "doorstep");
+    assert_eq!((s.ui.logo, s.ui.css), (None, None));
+    assert_eq!(s.languages.default, "en");
+    let s = parse(
+        "doorstep.ui.name=Example Cloud\ndoorstep.ui.logo=/static/logo.svg\n\
+         doorstep.ui.css=https://cdn.example/theme.css\ndoorstep.i18n.default=de-CH\n",
+    )
+    .unwrap();
+    assert_eq!(s.ui.name, "Example Cloud");
+    assert_eq!(s.ui.logo.as_deref(), Some("/static/logo.svg"));
+    assert_eq!(s.ui.css.as_deref(), Some("https://cdn.example/theme.css"));
+    assert_eq!(s.languages.default, "de");
+    for (text, says) in [
+        ("doorstep.ui.logo=javascript:alert(1)", "neither a path"),
+        ("doorstep.ui.css=//evil.example/x.css", "neither a path"),
+        ("doorstep.i18n.default=nl", "not a language doorstep speaks"),
+        (
+            "doorstep.i18n.dir=/nonexistent/strings",
+            "cannot open the directory",
+        ),
+    ] {
+        let err = error(text);
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}

@@ -1,6 +1,11 @@
 //! Which language a person reads: chosen per request (`?lang=`, the `doorstep_lang` cookie,
 //! `Accept-Language`), and stored with their sign-up and account so that every mail to them
-//! is in it, whoever causes the mail.
+//! is in it, whoever causes the mail. The words themselves are Fluent strings (`strings`),
+//! one file per language, the same keys for pages, mails and JSON `message`s.
+
+mod strings;
+
+pub use strings::{Strings, missing};
 
 /// The languages doorstep speaks, the default first.
 pub const LANGUAGES: [&str; 4] = ["en", "de", "sv", "fr"];
@@ -23,17 +28,19 @@ pub fn known(tag: &str) -> Option<&'static str> {
 }
 
 /// The language of a request: an explicit `?lang=` first, then the `doorstep_lang` cookie
-/// (set by the pages' language switch), then the best of `Accept-Language`, else the default.
+/// (set by the pages' language switch), then the best of `Accept-Language`, else `default`
+/// (`doorstep.i18n.default`).
 pub fn negotiate(
     query: Option<&str>,
     cookie: Option<&str>,
     accept_language: Option<&str>,
+    default: &'static str,
 ) -> &'static str {
     query
         .and_then(known)
         .or_else(|| cookie.and_then(known))
         .or_else(|| accept_language.and_then(best_accepted))
-        .unwrap_or(DEFAULT)
+        .unwrap_or(default)
 }
 
 /// The known language `Accept-Language` weighs highest (RFC 9110, 12.5.4); on equal weights the
@@ -73,11 +80,12 @@ mod tests {
     #[test]
     fn the_query_wins_then_the_cookie_then_the_header() {
         let header = Some("fr;q=0.9, de");
-        assert_eq!(negotiate(Some("sv"), Some("de"), header), "sv");
-        assert_eq!(negotiate(Some("xx"), Some("de"), header), "de");
-        assert_eq!(negotiate(None, None, header), "de");
-        assert_eq!(negotiate(None, Some("klingon"), Some("fr")), "fr");
-        assert_eq!(negotiate(None, None, None), "en");
+        assert_eq!(negotiate(Some("sv"), Some("de"), header, "en"), "sv");
+        assert_eq!(negotiate(Some("xx"), Some("de"), header, "en"), "de");
+        assert_eq!(negotiate(None, None, header, "en"), "de");
+        assert_eq!(negotiate(None, Some("klingon"), Some("fr"), "en"), "fr");
+        assert_eq!(negotiate(None, None, None, "en"), "en");
+        assert_eq!(negotiate(None, None, Some("nl"), "sv"), "sv");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Renders letters from the mail templates (`email/<message>/<part>.tera`, shipped or the
-//! operator's overrides) or the operator's EntryStore-style HTML template.
+//! operator's overrides) or the operator's EntryStore-style HTML template. One set of
+//! templates serves every language: their words are the strings of the recipient's stored
+//! language (`t(key=…, lang=lang)`).
 
 use std::sync::Arc;
 
@@ -17,6 +19,8 @@ use crate::links::Links;
 pub struct Composer {
     templates: Arc<Templates>,
     from_domain: String,
+    /// `doorstep.ui.name`: mails name the product, not the host they were sent from.
+    product: String,
     signup: Overrides,
     reset: Overrides,
     /// Where a person who forgot their password can start over; empty when reset is off.
@@ -70,6 +74,9 @@ struct Values<'a> {
     reset_page: &'a str,
     year: i32,
     domain: &'a str,
+    product: &'a str,
+    /// The recipient's language, for the templates' strings.
+    lang: &'static str,
 }
 
 /// What the mail of a pictured sign-up (an ALD registration session) says besides the
@@ -108,6 +115,7 @@ impl Composer {
         Composer {
             templates,
             from_domain: settings.base_url.host_str().unwrap_or_default().to_owned(),
+            product: settings.ui.name.clone(),
             signup: Overrides {
                 subject: settings.signup.subject.clone(),
                 template: settings.signup.template.clone(),
@@ -340,6 +348,8 @@ impl Composer {
             reset_page: &self.reset_page,
             year: now.year(),
             domain: &self.from_domain,
+            product: &self.product,
+            lang: to.language,
         }
     }
 
@@ -349,16 +359,7 @@ impl Composer {
         to: &Recipient,
         values: &impl Serialize,
     ) -> Result<Letter, Error> {
-        // `email/de/signup_confirmation/…` when there is one, else the default language's.
-        let in_language = format!("email/{}/{message}", to.language);
-        let folder = if self
-            .templates
-            .has(&format!("{in_language}/subject.txt.tera"))
-        {
-            in_language
-        } else {
-            format!("email/{message}")
-        };
+        let folder = format!("email/{message}");
         let part = |name: &str| {
             self.templates
                 .render(&format!("{folder}/{name}"), values)
@@ -431,6 +432,8 @@ mod tests {
             reset_page: "",
             year: 2026,
             domain: "d.example",
+            product: "Example",
+            lang: "en",
         };
         let html = fill_placeholders(
             "Hi __NAME__, go to __CONFIRMATION_LINK__ or type __CODE__ (__EMAIL__) © __YEAR__ __DOMAIN__ __OTHER__",

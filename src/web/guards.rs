@@ -320,14 +320,38 @@ impl<'r> FromRequest<'r> for Language {
     type Error = std::convert::Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let query = req.query_value::<&str>("lang").and_then(Result::ok);
-        let cookie = req
-            .cookies()
-            .get("doorstep_lang")
-            .map(|cookie| cookie.value());
-        let accept = req.headers().get_one("Accept-Language");
-        Outcome::Success(Language(crate::i18n::negotiate(query, cookie, accept)))
+        Outcome::Success(Language(language_of(req)))
     }
+}
+
+/// Whether a form was sent by its "Show a new picture" button (`?new_picture=1` in its
+/// `formaction`): the form is shown again with what was typed and a new picture, and nothing
+/// else happens. Without JavaScript this is how a person gets a new picture without losing
+/// the form.
+pub struct NewPicture(pub bool);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for NewPicture {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(NewPicture(req.query_value::<&str>("new_picture").is_some()))
+    }
+}
+
+/// The language a request is answered in (see [`Language`]).
+pub fn language_of(req: &Request<'_>) -> &'static str {
+    let query = req.query_value::<&str>("lang").and_then(Result::ok);
+    let cookie = req
+        .cookies()
+        .get("doorstep_lang")
+        .map(|cookie| cookie.value());
+    let accept = req.headers().get_one("Accept-Language");
+    let default = req
+        .rocket()
+        .state::<Doorstep>()
+        .map_or(crate::i18n::DEFAULT, |app| app.settings().languages.default);
+    crate::i18n::negotiate(query, cookie, accept, default)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod signup;
 mod state;
 pub mod static_files;
 pub mod views;
+mod wording;
 
 pub use observe::{Observer, Traffic, traced, traced_catchers};
 pub use state::Doorstep;
@@ -206,10 +207,14 @@ impl SecurityHeaders {
             .as_ref()
             .map(|remote| format!(" {}", remote.provider.widget_sources().join(" ")))
             .unwrap_or_default();
+        // The operator's logo and stylesheet may live on another origin (`doorstep.ui.*`).
+        let logo = origin_of(settings.ui.logo.as_deref());
+        let css = origin_of(settings.ui.css.as_deref());
         SecurityHeaders {
             content_security_policy: format!(
                 "default-src 'none'; script-src 'self'{widget}; frame-src{frames}; \
-                 connect-src 'self'{widget}; style-src 'self'{widget}; img-src 'self' data:; \
+                 connect-src 'self'{widget}; style-src 'self'{widget}{css}; \
+                 img-src 'self' data:{logo}; \
                  form-action {}; frame-ancestors 'none'; base-uri 'none'",
                 form_action.join(" "),
                 frames = if widget.is_empty() {
@@ -220,6 +225,14 @@ impl SecurityHeaders {
             ),
         }
     }
+}
+
+/// ` <scheme>://<host>:<port>` of an absolute URL, for the policy; nothing for a path.
+fn origin_of(address: Option<&str>) -> String {
+    address
+        .and_then(|address| url::Url::parse(address).ok())
+        .map(|url| format!(" {}", url.origin().ascii_serialization()))
+        .unwrap_or_default()
 }
 
 #[rocket::async_trait]

@@ -17,8 +17,10 @@ use serde_json::{Map, Value, json};
 use super::Doorstep;
 use super::cookies::{csrf_token, verify_csrf};
 use super::cors::check_origin;
+use super::guards::language_of;
 use super::pages::{ERROR_PAGE, Page};
 use super::views::{ErrorBody, View};
+use super::wording;
 use crate::accounts::LinkFailed;
 use crate::accounts::policy::failure_target;
 use crate::error::Error;
@@ -215,6 +217,9 @@ impl Rendered {
         context.extend(self.page_only);
         context.extend(extra);
         context.extend(page_context(req));
+        context
+            .entry("field_messages")
+            .or_insert_with(|| Value::Object(Map::new()));
         Page::new(status, self.template, context)
     }
 }
@@ -336,7 +341,12 @@ impl<'r> Responder<'r, 'static> for Failed {
             Instead::SendBrowsers(url) => Some(url.clone()),
             _ => None,
         };
-        let body = ErrorBody::new(&error, redirect);
+        let mut body = ErrorBody::new(&error, redirect);
+        let app = req.rocket().state::<Doorstep>();
+        let language = language_of(req);
+        if let Some(app) = app {
+            body = body.saying(wording::message(app.templates.strings(), language, &error));
+        }
         let mut response = match (self.instead, format) {
             (Instead::SendBrowsers(url), Format::Html) => return Redirect::to(url).respond_to(req),
             (_, Format::Json) => (status, Json(body)).respond_to(req)?,
@@ -344,11 +354,17 @@ impl<'r> Responder<'r, 'static> for Failed {
                 // A form's own `fields` (the list of its inputs) must not pass for field errors.
                 let mut values = values_of(&body);
                 values.insert("fields".into(), json!(error.fields()));
+                if let Some(app) = app {
+                    let sentences = wording::field_messages(app, language, &error, body.message());
+                    values.insert("field_messages".into(), Value::Object(sentences));
+                }
                 form.into_page(req, status, values).respond_to(req)?
             }
             (Instead::Nothing, Format::Html) => {
                 let mut context = values_of(&body);
                 context.extend(page_context(req));
+                context.insert("flow".into(), json!(wording::flow(req)));
+                context.insert("field_messages".into(), Value::Object(Map::new()));
                 Page::new(status, ERROR_PAGE, context).respond_to(req)?
             }
         };
@@ -396,6 +412,7 @@ fn page_context(req: &Request<'_>) -> Map<String, Value> {
         context.insert("signup_open".into(), json!(settings.signup.enabled));
         context.insert("reset_open".into(), json!(settings.reset.enabled));
         context.insert("captcha".into(), captcha_context(app));
+        context.extend(wording::frame(req, app));
     }
     context.insert("csrf_token".into(), json!(csrf_token(req)));
     context

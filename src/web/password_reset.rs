@@ -3,7 +3,7 @@
 use rocket::{State, get, post};
 
 use super::Doorstep;
-use super::guards::{LinkToken, PasswordResetOpen};
+use super::guards::{LinkToken, NewPicture, PasswordResetOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::ResetPageOrChoice;
 use super::views::{ChoosePassword, ErrorBody, PasswordChanged, ResetRequestPage, ResetRequested};
@@ -69,10 +69,14 @@ pub async fn request(
     app: &State<Doorstep>,
     _open: PasswordResetOpen,
     client: ClientAddress,
+    picture: NewPicture,
     input: Input<ResetRequestForm>,
 ) -> Result<Reply, Failed> {
     let form = input.0;
     let page = ResetRequestPage::new(app.settings(), &app.accounts.captcha).refill(&form);
+    if picture.0 {
+        return Ok(Reply::show(page));
+    }
     let email = form.email.trim().to_owned();
     password_reset::request_reset(&app.accounts, form, &client, app.clock.now())
         .await

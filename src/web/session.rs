@@ -106,7 +106,7 @@ pub async fn sign_out(
     end_session(jar, app);
     Ok(Reply::show_or_send_browsers(
         SignedOut::default(),
-        app.links().login_page(),
+        app.links().signed_out_page(),
     ))
 }
 

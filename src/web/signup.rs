@@ -7,13 +7,14 @@ use serde::Deserialize;
 
 use super::Doorstep;
 use super::cookies::{forget_signup, remember_signup, signup_handle, start_session};
-use super::guards::{InvitationLink, Language, LinkToken, OpeningConfirms, SignupOpen};
+use super::guards::{InvitationLink, Language, LinkToken, NewPicture, OpeningConfirms, SignupOpen};
 use super::negotiate::{Failed, Input, Reply};
 use super::openapi::{ConfirmationSentOrAccount, SignUpPageOrAccount};
 use super::views::{
     AccountCreated, ConfirmPage, ConfirmationSent, DetailsRequired, ErrorBody, RegistrationView,
     SignUpPage, UsernameAvailability,
 };
+use crate::accounts::confirm::check_link;
 use crate::accounts::email_first::awaiting_by_link;
 use crate::accounts::invitations;
 use crate::accounts::registration;
@@ -77,6 +78,9 @@ pub async fn form(
     if opening.0 {
         confirm_email(app, jar, ConfirmForm::link(token)).await
     } else {
+        check_link(&app.accounts, &token, app.clock.now())
+            .await
+            .map_err(Failed::link)?;
         Ok(Reply::show(ConfirmPage::new(token)))
     }
 }
@@ -119,6 +123,7 @@ pub async fn sign_up(
     _open: SignupOpen,
     client: ClientAddress,
     language: Language,
+    picture: NewPicture,
     input: Input<SignUpForm>,
 ) -> Result<Reply, Failed> {
     let mut form = input.0;
@@ -127,6 +132,9 @@ pub async fn sign_up(
         return complete_invitation(app, jar, form, &client).await;
     }
     let page = SignUpPage::new(app.settings(), &app.accounts.captcha).refill(&form);
+    if picture.0 {
+        return Ok(Reply::show(page));
+    }
     let signed_up = accounts::sign_up(&app.accounts, form, &client, app.clock.now())
         .await
         .map_err(|error| Failed::refill(error, page))?;

@@ -91,7 +91,7 @@ async fn unknown_static_files_and_escapes_are_not_found() {
         let page = app.get_html(path).await;
         assert_eq!(page.status, Status::NotFound, "{path}");
         assert!(
-            page.body.contains("<code>not_found</code>"),
+            page.body.contains(r#"data-error="not_found""#) && !page.body.contains("<code>"),
             "{}",
             page.body
         );
@@ -198,7 +198,11 @@ async fn a_page_that_fails_to_render_is_a_500_error_page() {
         page.content_type.as_deref(),
         Some("text/html; charset=utf-8")
     );
-    assert!(page.body.contains("<code>internal</code>"), "{}", page.body);
+    assert!(
+        page.body.contains(r#"data-error="internal""#),
+        "{}",
+        page.body
+    );
     let lines = doorstep::logging::capture().lock().unwrap().clone();
     assert!(
         lines

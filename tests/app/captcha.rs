@@ -256,7 +256,11 @@ async fn the_form_names_a_challenge_whose_picture_is_drawn_on_request() {
     fields.extend([("captcha_id", id.as_str()), ("captcha_answer", "00000")]);
     let reply = app.post_form("/auth/signup", &fields).await;
     assert_eq!(reply.status, Status::BadRequest, "{}", reply.body);
-    assert!(reply.body.contains("The captcha answer was not accepted"));
+    assert!(
+        reply
+            .body
+            .contains("The answer to the challenge was not right.")
+    );
     let fresh = hidden_field(&reply.body, "captcha_id").expect("a new challenge");
     assert_ne!(fresh, id);
     assert_eq!(reply.body.matches("value=\"ada@example.com\"").count(), 1);

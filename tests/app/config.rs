@@ -164,6 +164,21 @@ fn check_config_checks_the_templates_directory() {
 }
 
 #[test]
+fn check_config_checks_the_strings_directory() {
+    let strings = tempfile::tempdir().unwrap();
+    let dir = strings.path().display().to_string();
+    let with_dir = format!("{VALID}doorstep.i18n.dir={dir}\n");
+    std::fs::write(strings.path().join("de.ftl"), "signup-title = Mitmachen\n").unwrap();
+    accepted(&check(&with_dir, &[]).0);
+
+    let broken = strings.path().join("sv.ftl");
+    std::fs::write(&broken, "signup-title = Gå med\n= no key\n").unwrap();
+    let stderr = refused(&check(&with_dir, &[]).0);
+    assert!(stderr.contains(&broken.display().to_string()), "{stderr}");
+    assert!(stderr.contains("line 2"), "{stderr}");
+}
+
+#[test]
 fn the_shipped_configuration_passes() {
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("doorstep.properties");
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,6 @@
 //! Each person's mails in the language they signed up in, stored with the sign-up and the
-//! account, whoever causes a later mail and whatever language that request is in.
-
-use std::path::Path;
+//! account, whoever causes a later mail and whatever language that request is in; pages and
+//! JSON messages in the request's language.
 
 use rocket::http::{Header, Status};
 use serde_json::{Value, json};
@@ -11,33 +10,12 @@ use crate::support::{TestApp, signup_body};
 const ADA: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
-/// German mails for sign-up, an address already registered, and reset: the operator's own
-/// files, as `doorstep.templates.dir` adds them beside the shipped English ones.
-fn german(dir: &Path) {
-    for (message, subject) in [
-        ("signup_confirmation", "Bitte die Adresse bestaetigen"),
-        ("already_registered", "Schon registriert"),
-        ("password_reset", "Neues Passwort"),
-    ] {
-        let folder = dir.join("email/de").join(message);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join("subject.txt.tera"), subject).unwrap();
-        let body = "Hallo {{ name }}: {{ link }} {{ code }}";
-        std::fs::write(folder.join("text.txt.tera"), body).unwrap();
-        std::fs::write(folder.join("html.html.tera"), format!("<p>{body}</p>")).unwrap();
-    }
+async fn app() -> TestApp {
+    TestApp::with(|s| s.reset.enabled = true).await
 }
 
-async fn app() -> (TestApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    german(dir.path());
-    let templates = dir.path().to_owned();
-    let app = TestApp::with(move |s| {
-        s.templates_dir = Some(templates);
-        s.reset.enabled = true;
-    })
-    .await;
-    (app, dir)
+async fn app_fresh() -> TestApp {
+    app().await
 }
 
 /// Posts JSON with an `Accept-Language`, and returns the subjects of the mails it caused.
@@ -61,27 +39,30 @@ async fn subjects_after(app: &TestApp, path: &str, body: &Value, language: &str)
 
 #[rocket::async_test]
 async fn mails_follow_the_language_the_person_signed_up_in() {
-    let (app, _dir) = app().await;
+    let app = app().await;
     let mut body = signup_body(ADA);
     body["password"] = json!(PASSWORD);
     let subjects = subjects_after(&app, "/auth/signup", &body, "de-CH, en;q=0.5").await;
-    assert_eq!(subjects, ["Bitte die Adresse bestaetigen"]);
+    assert_eq!(
+        subjects,
+        ["Bestätigen Sie Ihre E-Mail-Adresse für doorstep"]
+    );
     let token = app.mails().pop().unwrap().token().unwrap();
     let confirmed = app.get_json(&format!("/auth/signup?confirm={token}")).await;
     assert_eq!(confirmed.status, Status::Ok, "{}", confirmed.body);
 
     // A stranger signing up with her address in French: Ada is told, in German.
     let subjects = subjects_after(&app, "/auth/signup", &signup_body(ADA), "fr").await;
-    assert_eq!(subjects, ["Schon registriert"]);
+    assert_eq!(subjects, ["Sie haben bereits ein Konto bei doorstep"]);
     // A reset asked for in English: the account reads German.
     let reset = json!({ "email": ADA });
     let subjects = subjects_after(&app, "/auth/pwreset", &reset, "en").await;
-    assert_eq!(subjects, ["Neues Passwort"]);
+    assert_eq!(subjects, ["Setzen Sie Ihr Passwort für doorstep zurück"]);
 }
 
 #[rocket::async_test]
-async fn the_query_and_the_cookie_choose_too_and_a_language_without_mails_falls_back() {
-    let (app, _dir) = app().await;
+async fn the_query_and_the_cookie_choose_too_and_an_unknown_language_falls_back() {
+    let app = app().await;
     // `?lang=` wins over the header.
     let request = app
         .client
@@ -100,8 +81,8 @@ async fn the_query_and_the_cookie_choose_too_and_a_language_without_mails_falls_
         .body(signup_body("edsger@example.com").to_string());
     assert_eq!(app.send(request).await.status, Status::Ok);
     app.deliver().await;
-    // Swedish is a language doorstep knows, but this server has no Swedish mail: English.
-    let subjects = subjects_after(&app, "/auth/signup", &signup_body(ADA), "sv").await;
+    // Dutch is not a language doorstep speaks: the default, English.
+    let subjects = subjects_after(&app, "/auth/signup", &signup_body(ADA), "nl").await;
     let mails = app.mails();
     let subject_to = |to: &str| {
         mails
@@ -112,14 +93,170 @@ async fn the_query_and_the_cookie_choose_too_and_a_language_without_mails_falls_
     };
     assert_eq!(
         subject_to("grace@example.com"),
-        "Bitte die Adresse bestaetigen"
+        "Bestätigen Sie Ihre E-Mail-Adresse für doorstep"
     );
     assert_eq!(
         subject_to("edsger@example.com"),
-        "Bitte die Adresse bestaetigen"
+        "Bestätigen Sie Ihre E-Mail-Adresse für doorstep"
     );
+    assert_eq!(subjects, ["Confirm your email address for doorstep"]);
+}
+
+/// The `<html lang>` of a page.
+fn page_language(body: &str) -> &str {
+    let start = body.find("<html lang=\"").expect("<html lang>") + 12;
+    &body[start..start + 2]
+}
+
+async fn page_in(app: &TestApp, path: &str, header: Option<&str>, cookie: Option<&str>) -> String {
+    let mut request = app
+        .client
+        .get(path.to_owned())
+        .header(rocket::http::Accept::HTML);
+    if let Some(header) = header {
+        request = request.header(Header::new("Accept-Language", header.to_owned()));
+    }
+    if let Some(cookie) = cookie {
+        request = request.cookie(rocket::http::Cookie::new(
+            "doorstep_lang",
+            cookie.to_owned(),
+        ));
+    }
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, Status::Ok, "{}", reply.body);
+    reply.body
+}
+
+#[rocket::async_test]
+async fn pages_choose_the_query_then_the_cookie_then_the_header_then_the_default() {
+    let app = app().await;
+    for (path, header, cookie, chosen) in [
+        ("/auth/signup", Some("de"), Some("fr"), "fr"),
+        ("/auth/signup", Some("nl, de;q=0.5"), None, "de"),
+        ("/auth/signup?lang=xx", Some("nl"), Some("klingon"), "en"),
+        // Last: a chosen language is kept in the client's cookie jar.
+        ("/auth/signup?lang=sv", Some("de"), Some("fr"), "sv"),
+    ] {
+        let page = page_in(&app, path, header, cookie).await;
+        assert_eq!(page_language(&page), chosen, "{path} {header:?} {cookie:?}");
+    }
+
+    let app = app_fresh().await;
+    let swedish = page_in(&app, "/auth/login", Some("sv-SE"), None).await;
+    assert!(swedish.contains("Logga in"), "{swedish}");
     assert!(
-        subjects[0].starts_with("Confirm your email address"),
-        "{subjects:?}"
+        swedish.contains(r#"href="&#x2F;auth&#x2F;login?lang=de""#),
+        "the switch: {swedish}"
     );
+
+    // The configured default answers those who ask for nothing doorstep speaks.
+    let app = TestApp::with(|s| s.languages.default = "fr").await;
+    let page = page_in(&app, "/auth/signup", Some("nl"), None).await;
+    assert_eq!(page_language(&page), "fr");
+    assert!(page.contains("Créer votre compte"), "{page}");
+}
+
+#[rocket::async_test]
+async fn choosing_with_the_query_keeps_the_language_in_a_cookie() {
+    let app = app().await;
+    let reply = app.get_html("/auth/pwreset?lang=de").await;
+    let cookie = reply
+        .set_cookie("doorstep_lang")
+        .expect("the language cookie");
+    assert_eq!(cookie.value(), "de");
+    // The client keeps it: the next page, without ?lang=, is German too.
+    let next = app.get_html("/auth/login").await;
+    assert_eq!(page_language(&next.body), "de");
+    assert!(next.body.contains("Anmelden"), "{}", next.body);
+    // A page without ?lang= sets nothing.
+    assert!(next.set_cookie("doorstep_lang").is_none());
+}
+
+#[rocket::async_test]
+async fn json_messages_follow_the_language_and_codes_stay() {
+    let app = app().await;
+    let mut said = Vec::new();
+    for language in ["en", "de", "sv", "fr"] {
+        let request = app
+            .client
+            .get("/auth/me")
+            .header(rocket::http::Accept::JSON)
+            .header(Header::new("Accept-Language", language));
+        let reply = app.send(request).await;
+        reply.assert_error(Status::Unauthorized, "unauthenticated");
+        said.push(reply.json()["message"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(said[0], "Please sign in first.");
+    assert_eq!(said[1], "Bitte melden Sie sich zuerst an.");
+    assert_eq!(said[2], "Logga in först.");
+    assert_eq!(said[3], "Veuillez d'abord vous connecter.");
+
+    // Field errors keep their codes whatever the language.
+    let request = app
+        .client
+        .post("/auth/signup?lang=sv")
+        .header(rocket::http::ContentType::JSON)
+        .header(rocket::http::Accept::JSON)
+        .body(json!({ "email": "nope", "password": "x" }).to_string());
+    let reply = app.send(request).await;
+    reply.assert_error(Status::BadRequest, "invalid_request");
+    assert_eq!(reply.json()["fields"]["email"], "invalid");
+    assert!(
+        reply.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Kontrollera")
+    );
+}
+
+#[rocket::async_test]
+async fn the_operators_strings_replace_the_shipped_ones_in_pages_and_mails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("de.ftl"),
+        "signup-title = Bei Example mitmachen\nsignup-mail-subject = Willkommen bei { $product }\n",
+    )
+    .unwrap();
+    let strings = dir.path().to_owned();
+    let app = TestApp::with(move |s| {
+        s.languages.dir = Some(strings);
+        s.ui.name = "Example Cloud".into();
+    })
+    .await;
+    let page = page_in(&app, "/auth/signup?lang=de", None, None).await;
+    assert!(page.contains("Bei Example mitmachen"), "{page}");
+    assert!(page.contains("E-Mail-Adresse"), "the rest stays: {page}");
+    let english = page_in(&app, "/auth/signup?lang=en", None, None).await;
+    assert!(english.contains("Create your account"), "{english}");
+
+    // The client keeps the language of the last page it chose one on: German again.
+    page_in(&app, "/auth/signup?lang=de", None, None).await;
+    let subjects = subjects_after(&app, "/auth/signup", &signup_body(ADA), "en").await;
+    assert_eq!(subjects, ["Willkommen bei Example Cloud"]);
+}
+
+#[rocket::async_test]
+async fn mails_name_the_product_never_the_host() {
+    let app = TestApp::with(|s| s.ui.name = "Example Cloud".into()).await;
+    for (language, subject) in [
+        ("en", "Confirm your email address for Example Cloud"),
+        ("sv", "Bekräfta din e-postadress för Example Cloud"),
+        ("fr", "Confirmez votre adresse e-mail pour Example Cloud"),
+    ] {
+        let address = format!("{language}@example.com");
+        let subjects = subjects_after(&app, "/auth/signup", &signup_body(&address), language).await;
+        let mail = app.mails().pop().unwrap();
+        assert_eq!(subjects, [subject]);
+        let text = mail.part("text/plain");
+        assert!(text.contains("Example Cloud"), "{text}");
+        assert!(
+            !text.contains("127.0.0.1 ") && !text.contains("for 127.0.0.1"),
+            "{text}"
+        );
+        assert!(!text.contains('⟦'), "a missing string: {text}");
+        assert!(
+            mail.part("text/html")
+                .contains(&format!("lang=\"{language}\""))
+        );
+    }
 }

@@ -225,7 +225,8 @@ async fn subject_is_built_in_or_the_configured_one() {
     app.sign_up("ada@example.com").await;
     assert_eq!(
         app.mails()[0].subject(),
-        "Confirm your email address for 127.0.0.1"
+        "Confirm your email address for doorstep",
+        "the product's name, never the host's"
     );
 
     let app = TestApp::with(|s| s.signup.subject = Some("Welcome aboard, confirm".into())).await;

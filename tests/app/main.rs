@@ -31,6 +31,7 @@ mod metrics;
 mod nextcloud;
 mod openapi;
 mod overload;
+mod pages;
 mod password_reset;
 mod proof_of_work;
 mod recovery;

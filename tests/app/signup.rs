@@ -407,7 +407,7 @@ async fn unknown_paths_are_404_in_the_clients_format_and_healthz_answers() {
     let page = app.get_html("/nowhere").await;
     assert!(is_html(&page), "{page:?}");
     assert_status(&page, Status::NotFound);
-    assert_has(&page.body, "Not found");
+    assert_has(&page.body, "Page not found");
     let health = app.get_json("/healthz").await;
     assert_status(&health, Status::Ok);
 }

@@ -43,6 +43,18 @@ impl ErrorBody {
     }
 }
 
+impl ErrorBody {
+    /// The same refusal, its message in the reader's language (`web::wording::message`).
+    pub fn saying(mut self, message: String) -> ErrorBody {
+        self.message = message;
+        self
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
 /// Every code `Error` can answer with, so the description cannot miss one.
 fn error_codes() -> Schema {
     let codes: Vec<&str> = Error::iter().map(|error| error.code()).collect();

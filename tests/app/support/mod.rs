@@ -561,13 +561,48 @@ impl Mail {
             .to_owned()
     }
 
+    /// The subject as written: folded lines joined, RFC 2047 encoded words (how non-ASCII
+    /// subjects travel) decoded.
     pub fn subject(&self) -> String {
-        self.raw
-            .lines()
-            .find_map(|line| line.strip_prefix("Subject: "))
-            .unwrap_or_default()
-            .to_owned()
+        let mut lines = self.raw.lines();
+        let Some(first) = lines.find_map(|line| line.strip_prefix("Subject: ")) else {
+            return String::new();
+        };
+        let mut header = first.to_owned();
+        for line in lines.take_while(|line| line.starts_with([' ', '\t'])) {
+            header.push(' ');
+            header.push_str(line.trim());
+        }
+        let mut subject = String::new();
+        let mut after_encoded = false;
+        for word in header.split_whitespace() {
+            let encoded = word.starts_with("=?") && word.ends_with("?=");
+            // The space between two encoded words is not part of the text.
+            if !(subject.is_empty() || encoded && after_encoded) {
+                subject.push(' ');
+            }
+            subject.push_str(&decode_word(word));
+            after_encoded = encoded;
+        }
+        subject
     }
+}
+
+/// One RFC 2047 encoded word (`=?utf-8?b?…?=` or `=?utf-8?q?…?=`), or the text as it is.
+fn decode_word(word: &str) -> String {
+    use base64::Engine;
+    let Some(inner) = word.strip_prefix("=?").and_then(|w| w.strip_suffix("?=")) else {
+        return word.to_owned();
+    };
+    let mut parts = inner.splitn(3, '?');
+    let (_charset, encoding, text) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    let bytes = match encoding.map(str::to_ascii_lowercase).as_deref() {
+        Some("b") => base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap_or_default(),
+        _ => decode_quoted_printable(&text.replace('_', " ")).into_bytes(),
+    };
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Undoes quoted-printable encoding (soft line breaks and `=XX`) over a whole message.
