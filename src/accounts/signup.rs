@@ -132,6 +132,12 @@ pub struct Pictured<'a> {
 impl Terms<'_> {
     /// The invitee chooses the password when confirming: none is taken with the sign-up.
     fn password_later(&self) -> bool {
+        self.vouched()
+    }
+
+    /// A signed-in inviter started the sign-up for someone else, which lets it through
+    /// invite-only sign-up without a registration token (ALD's privileged members).
+    fn vouched(&self) -> bool {
         self.pictured
             .is_some_and(|pictured| pictured.inviter.is_some())
     }
@@ -342,7 +348,7 @@ async fn signing_up(
     }
     // Here, in the one path of every sign-up, so that every wire (doorstep's forms, the seed
     // APIs) needs the token alike. Only looked at now; a use is taken with the sign-up below.
-    let invite_only = ctx.settings.signup.invite_only;
+    let invite_only = ctx.settings.signup.invite_only && !terms.vouched();
     if invite_only {
         registration_tokens::check(&ctx.db, &form.registration_token, now).await?;
     }
@@ -383,7 +389,8 @@ async fn signing_up(
     let email = application.address.as_stored();
 
     let txn = ctx.db.begin().await?;
-    // Taken for a known address too, so that the token's count reveals nobody.
+    // Taken for a known address too, so that the token's count reveals nobody (an inviter's
+    // sign-up needs none).
     if invite_only {
         registration_tokens::take_use(&txn, &form.registration_token, now).await?;
     }

@@ -518,3 +518,46 @@ async fn off_the_routes_are_404_and_not_described_or_discovered() {
         "{discovery}"
     );
 }
+
+/// Invite-only: the whole call needs an inviter (ALD's privileged members); anonymous callers
+/// are refused before anything is stored, an inviter's call goes through without a token.
+#[rocket::async_test]
+async fn invite_only_needs_an_inviter() {
+    let app = TestApp::with(|s| {
+        ald(s);
+        s.signup.invite_only = true;
+        s.reset.enabled = true;
+    })
+    .await;
+    // The inviter's account comes from the operator, as sign-up is closed to them too.
+    let ctx = &app.state().accounts;
+    let created = admin::create(ctx, &Actor::cli(), GRACE, Role::Inviter, app.clock.now())
+        .await
+        .unwrap();
+    let link = url::Url::parse(&created.set_password_link).unwrap();
+    let token = link.query_pairs().find(|(k, _)| k == "confirm").unwrap().1;
+    let chosen = json!({"token": token, "password": PASSWORD});
+    let set = app.post_json("/auth/pwreset/confirm", &chosen).await;
+    assert_eq!(set.status, Status::Ok, "{}", set.body);
+    let token = app.sign_in(GRACE, PASSWORD).await.json()["token"].clone();
+    let inviter = format!("Bearer {}", token.as_str().expect("a session token"));
+    app.deliver().await;
+    let before = app.footprint().await;
+    let seen = app.mails().len();
+    let anonymous = post(&app, "/users/register", &registration("ada", ADA), None).await;
+    anonymous.assert_error(Status::Forbidden, "invitation_required");
+    app.deliver().await;
+    assert_eq!(app.footprint().await, before);
+    assert_eq!(app.mails().len(), seen);
+
+    let body = json!({"name": "ada", "mail": ADA});
+    let reply = post(&app, "/users/register", &body, Some(&inviter)).await;
+    assert_eq!(reply.status, Status::Created, "{}", reply.body);
+    let mail = next_mail(&app, seen).await;
+    let session = session_of(&mail);
+    let code = code_in(&mail).unwrap();
+    let right = json!({"token": code, "password": INVITEE_PASSWORD});
+    let reply = verify(&app, &session, &right).await;
+    assert_eq!(reply.status, Status::Created, "{}", reply.body);
+    assert!(account(&app, ADA).await.is_some());
+}
