@@ -363,6 +363,9 @@ async fn create_account(
         email_key: Set(pending.email_key.clone()),
         first_name: Set(pending.first_name.clone()),
         last_name: Set(pending.last_name.clone()),
+        // Set here, as an insert by `exec_without_returning` skips `before_save`.
+        first_name_key: Set(account::name_key(&pending.first_name)),
+        last_name_key: Set(account::name_key(&pending.last_name)),
         password_hash: Set(pending.password_hash.clone()),
         created_at: Set(now),
         username: Set(username.as_ref().map(|name| name.as_typed().to_owned())),

@@ -368,6 +368,9 @@ async fn create_account(
     let new_account = account::ActiveModel {
         email: Set(invited.email.clone()),
         email_key: Set(invited.email_key.clone()),
+        // Set here, as an insert by `exec_without_returning` skips `before_save`.
+        first_name_key: Set(account::name_key(&details.first_name)),
+        last_name_key: Set(account::name_key(&details.last_name)),
         first_name: Set(details.first_name),
         last_name: Set(details.last_name),
         password_hash: Set(password_hash),

@@ -27,7 +27,9 @@ async fn admin_app(configure: impl FnOnce(&mut doorstep::config::Settings)) -> (
         configure(s);
     })
     .await;
-    app.confirmed_account(ROOT, PASSWORD).await;
+    let root = json!({"firstname": "Root", "lastname": "Operator", "email": ROOT,
+        "password": PASSWORD});
+    app.confirmed_account_from(&root).await;
     let root = find(&app, ROOT).await;
     let ctx = &app.state().accounts;
     let now = app.clock.now();
@@ -612,4 +614,32 @@ async fn an_app_password_never_opens_the_admin_area() {
     app.send(request)
         .await
         .assert_error(Status::Forbidden, "forbidden");
+}
+
+/// Accounts made the usual ways, by a confirmed sign-up and by an invitation, are found by
+/// their names too (their search keys are written with the account, not only by later saves).
+#[rocket::async_test]
+async fn accounts_from_sign_up_and_invitation_are_found_by_name() {
+    let (app, _) = admin_app(|_| {}).await;
+    app.confirmed_account("ada@example.com", PASSWORD).await;
+    let seen = app.mails().len();
+    let invite = json!({"email": "grace@example.com", "firstname": "Grace", "lastname": "Hopper"});
+    let sent = app.post_json("/auth/invitations", &invite).await;
+    assert_eq!(sent.status, Status::Created, "{}", sent.body);
+    app.deliver().await;
+    let mail = app.mails_since(seen).remove(0);
+    let start = mail.decoded.find("invitation=").expect("a link") + "invitation=".len();
+    let token: String = mail.decoded[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let completion = json!({"invitation": token, "firstname": "Grace", "lastname": "Hopper",
+        "email": "grace@example.com", "password": PASSWORD});
+    let done = app.post_json("/auth/signup", &completion).await;
+    assert_eq!(done.status, Status::Ok, "{}", done.body);
+
+    assert_eq!(search(&app, &[("q", "lovel")]).await, ["ada@example.com"]);
+    assert_eq!(search(&app, &[("q", "oper")]).await, [ROOT]);
+    assert_eq!(search(&app, &[("q", "hopp")]).await, ["grace@example.com"]);
+    assert_eq!(search(&app, &[("q", "Grace")]).await, ["grace@example.com"]);
 }
