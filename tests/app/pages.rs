@@ -407,6 +407,17 @@ const CHANGE_PASSWORD: [(&str, &str); 4] = [
     ("fr", "Changer votre mot de passe"),
 ];
 
+const FIREFOX: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+/// A session's device as each language says it.
+const FIREFOX_NAMED: [(&str, &str); 4] = [
+    ("en", "Firefox on Windows"),
+    ("de", "Firefox unter Windows"),
+    ("sv", "Firefox på Windows"),
+    ("fr", "Firefox sous Windows"),
+];
+
 /// What a wrong current password reads as, beside its field, in each language.
 const NOT_YOUR_PASSWORD: [(&str, &str); 4] = [
     ("en", "This is not your password. Please try again."),
@@ -440,6 +451,14 @@ async fn the_account_pages_read_well_in_every_language() {
         doorstep::entities::account::Role::Inviter,
     )
     .await;
+    let firefox = app
+        .client
+        .post("/auth/login")
+        .header(rocket::http::ContentType::JSON)
+        .header(Accept::JSON)
+        .header(Header::new("User-Agent", FIREFOX))
+        .body(serde_json::json!({ "email": "ada@example.com", "password": PASSWORD }).to_string());
+    assert_eq!(app.send(firefox).await.status, Status::Ok);
     let made = app
         .post_form(
             "/auth/me/app-passwords?lang=de",
@@ -457,8 +476,9 @@ async fn the_account_pages_read_well_in_every_language() {
         .post_form("/auth/invitations", &[("email", "grace@example.com")])
         .await;
     assert_eq!(invited.status, Status::SeeOther, "{}", invited.body);
-    for (language, heading) in CHANGE_PASSWORD {
+    for ((language, heading), (_, device)) in CHANGE_PASSWORD.into_iter().zip(FIREFOX_NAMED) {
         let page = app.get_html(&format!("/auth/me?lang={language}")).await;
+        assert!(page.body.contains(device), "{language}: {}", page.body);
         assert_eq!(page.status, Status::Ok, "{}", page.body);
         assert!(page.body.contains(&format!("<html lang=\"{language}\">")));
         assert!(page.body.contains(heading), "{language}: {}", page.body);
