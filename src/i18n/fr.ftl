@@ -276,7 +276,8 @@ account-password-title = Changer votre mot de passe
 label-password-now = Votre mot de passe actuel
 account-password-hint = Vos autres appareils seront déconnectés ; celui-ci reste connecté.
 account-password-submit = Changer le mot de passe
-account-email-title = Changer votre adresse e-mail
+# A non-breaking hyphen: the heading must not wrap inside "e-mail".
+account-email-title = Changer votre adresse e‑mail
 label-new-email = Nouvelle adresse e-mail
 account-email-hint = Nous envoyons un lien à la nouvelle adresse ; votre compte garde son adresse jusqu'à ce que vous l'ouvriez.
 account-email-submit = Envoyer le lien
