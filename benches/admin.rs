@@ -308,7 +308,7 @@ async fn seed(db: &DatabaseConnection) {
             let first = FIRST[(rng.next() % FIRST.len() as u64) as usize];
             let last = LAST[(rng.next() % LAST.len() as u64) as usize];
             let email = format!("{}.{}{id}@example{}.org", first, last, id % 97).replace(' ', "");
-            let (username, username_key) = if id % 3 == 0 {
+            let (username, username_key) = if id.is_multiple_of(3) {
                 let name = format!("{}{id}", last.to_lowercase().replace('-', ""));
                 (quoted(&name), quoted(&name.to_lowercase()))
             } else {

@@ -198,10 +198,10 @@ async fn searched(
             last_here = Some((key.clone(), row.id));
             seen.push((key, row.id, at, row));
         }
-        if let (true, Some(here)) = (full, last_here) {
-            if bound.as_ref().is_none_or(|bound| here < *bound) {
-                bound = Some(here);
-            }
+        if let (true, Some(here)) = (full, last_here)
+            && bound.as_ref().is_none_or(|bound| here < *bound)
+        {
+            bound = Some(here);
         }
     }
     seen.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
