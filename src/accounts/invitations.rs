@@ -142,7 +142,9 @@ pub async fn invite(
             composer.invitation_known(&Recipient::account(&owner), &inviter_name, now)?
         }
         None => {
-            let to = Recipient::new(&row.email, &first_name, &last_name);
+            // Nobody stored a language for this address yet: the inviter's is the best guess.
+            let to = Recipient::new(&row.email, &first_name, &last_name)
+                .reading(inviter.and_then(|account| account.language.as_deref()));
             let link = ctx.links.invitation(&secret);
             composer.invitation(&to, &inviter_name, &link, expires_at, now)?
         }

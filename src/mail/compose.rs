@@ -304,7 +304,8 @@ impl Composer {
         let values = InvitationValues {
             values: self.values(to, link, "", now),
             inviter,
-            expires: expires_at.format("%-d %B %Y").to_string(),
+            // Digits, not an English month name: the same in every language.
+            expires: expires_at.format("%Y-%m-%d").to_string(),
         };
         let mut letter = self.personal("invitation", to, &values)?;
         letter.action_url = Some(link.to_owned());

@@ -2,12 +2,17 @@
 //! account, whoever causes a later mail and whatever language that request is in; pages and
 //! JSON messages in the request's language.
 
+use doorstep::accounts::admin;
+use doorstep::accounts::audit::Actor;
+use doorstep::clock::Clock as _;
+use doorstep::entities::account::Role;
 use rocket::http::{Header, Status};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, signup_body};
+use crate::support::{Mail, TestApp, signup_body};
 
 const ADA: &str = "ada@example.com";
+const GRACE: &str = "grace@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
 async fn app() -> TestApp {
@@ -259,4 +264,121 @@ async fn mails_name_the_product_never_the_host() {
                 .contains(&format!("lang=\"{language}\""))
         );
     }
+}
+
+/// Posts JSON as `language` with the client's session, and returns the mails it caused.
+async fn mails_after(app: &TestApp, path: &str, body: &Value, language: &str) -> Vec<Mail> {
+    let seen = app.mails().len();
+    let request = app
+        .client
+        .post(path.to_owned())
+        .header(rocket::http::ContentType::JSON)
+        .header(rocket::http::Accept::JSON)
+        .header(Header::new("Accept-Language", language.to_owned()))
+        .body(body.to_string());
+    let reply = app.send(request).await;
+    assert!(reply.status.class().is_success(), "{}", reply.body);
+    app.deliver().await;
+    app.mails_since(seen)
+}
+
+/// A mail reads German, names the product, and lacks no string.
+#[track_caller]
+fn reads_german(mail: &Mail, subject: &str) {
+    assert_eq!(mail.subject(), subject);
+    let text = mail.part("text/plain");
+    assert!(text.starts_with("Guten Tag"), "{text}");
+    assert!(text.contains("Example Cloud"), "{text}");
+    assert!(!text.contains('⟦'), "a missing string: {text}");
+    let html = mail.part("text/html");
+    assert!(html.contains("lang=\"de\""), "{html}");
+    assert!(!html.contains('⟦'), "a missing string: {html}");
+}
+
+#[rocket::async_test]
+async fn account_mails_come_in_the_stored_language_whatever_the_request_says() {
+    let app = TestApp::with(|s| s.ui.name = "Example Cloud".into()).await;
+    for address in [ADA, GRACE] {
+        let mut body = signup_body(address);
+        body["password"] = json!(PASSWORD);
+        subjects_after(&app, "/auth/signup", &body, "de").await;
+        let token = app.mails().pop().unwrap().token().unwrap();
+        let confirmed = app.get_json(&format!("/auth/signup?confirm={token}")).await;
+        assert_eq!(confirmed.status, Status::Ok, "{}", confirmed.body);
+    }
+    app.session(ADA, PASSWORD).await;
+
+    // Asking in English to move to Grace's address: Grace is told, in German.
+    let taken = json!({ "email": GRACE, "password": PASSWORD });
+    let mails = mails_after(&app, "/auth/me/email", &taken, "en").await;
+    reads_german(
+        &mails[0],
+        "Jemand wollte Ihre E-Mail-Adresse bei Example Cloud verwenden",
+    );
+
+    // A new address: the link goes there; the switch tells the old address.
+    let new = json!({ "email": "ada@new.example", "password": PASSWORD });
+    let mails = mails_after(&app, "/auth/me/email", &new, "fr").await;
+    reads_german(
+        &mails[0],
+        "Bestätigen Sie Ihre neue E-Mail-Adresse bei Example Cloud",
+    );
+    assert!(
+        mails[0]
+            .part("text/plain")
+            .contains("behält Ihr Konto seine bisherige Adresse")
+    );
+    let token = mails[0].token().unwrap();
+    let confirm = json!({ "token": token });
+    let mails = mails_after(&app, "/auth/me/email/confirm", &confirm, "en").await;
+    reads_german(
+        &mails[0],
+        "Die E-Mail-Adresse Ihres Kontos bei Example Cloud wurde geändert",
+    );
+    assert!(
+        mails[0]
+            .part("text/plain")
+            .contains("ada@new.example statt ada@example.com")
+    );
+
+    // Deleting, asked in Swedish: the goodbye is German.
+    let delete = json!({ "password": PASSWORD });
+    let mails = mails_after(&app, "/auth/me/delete", &delete, "sv").await;
+    reads_german(&mails[0], "Ihr Konto bei Example Cloud wurde gelöscht");
+}
+
+#[rocket::async_test]
+async fn invitations_come_in_the_language_of_the_owner_or_else_the_inviter() {
+    let app = TestApp::with(|s| s.ui.name = "Example Cloud".into()).await;
+    for address in [ADA, GRACE] {
+        let mut body = signup_body(address);
+        body["password"] = json!(PASSWORD);
+        subjects_after(&app, "/auth/signup", &body, "de").await;
+        let token = app.mails().pop().unwrap().token().unwrap();
+        app.get_json(&format!("/auth/signup?confirm={token}")).await;
+    }
+    crate::invitations::signed_in_as(&app, "lin@example.com", Role::Inviter).await;
+    // Lin reads English; Grace's account reads German.
+    let known = json!({ "email": GRACE });
+    let mails = mails_after(&app, "/auth/invitations", &known, "en").await;
+    reads_german(&mails[0], "Sie haben bereits ein Konto bei Example Cloud");
+    assert!(
+        mails[0]
+            .part("text/plain")
+            .contains("Ada Lovelace hat Sie mit grace@example.com zu Example Cloud eingeladen")
+    );
+
+    // An address nobody stored a language for reads the inviter's: Ada invites in German.
+    app.session(ADA, PASSWORD).await;
+    let found = admin::find_by_address(&app.state().accounts.db, ADA)
+        .await
+        .unwrap();
+    let ctx = &app.state().accounts;
+    admin::set_role(ctx, &Actor::cli(), found.id, Role::Inviter, app.clock.now())
+        .await
+        .unwrap();
+    let fresh = json!({ "email": "hedy@example.com" });
+    let mails = mails_after(&app, "/auth/invitations", &fresh, "fr").await;
+    reads_german(&mails[0], "Ada Lovelace lädt Sie zu Example Cloud ein");
+    assert!(mails[0].part("text/plain").contains("Der Link gilt bis 20"));
 }

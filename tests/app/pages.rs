@@ -398,3 +398,246 @@ async fn an_operators_template_replaces_the_shipped_one_and_can_use_the_strings(
     let signup = app.get_html("/auth/signup?lang=sv").await;
     assert!(signup.body.contains("Skapa ditt konto"), "{}", signup.body);
 }
+
+/// Words each language's account page must show (and the others must not).
+const CHANGE_PASSWORD: [(&str, &str); 4] = [
+    ("en", "Change your password"),
+    ("de", "Passwort ändern"),
+    ("sv", "Byt lösenord"),
+    ("fr", "Changer votre mot de passe"),
+];
+
+const FIREFOX: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+
+/// A session's device as each language says it.
+const FIREFOX_NAMED: [(&str, &str); 4] = [
+    ("en", "Firefox on Windows"),
+    ("de", "Firefox unter Windows"),
+    ("sv", "Firefox på Windows"),
+    ("fr", "Firefox sous Windows"),
+];
+
+/// What a wrong current password reads as, beside its field, in each language.
+const NOT_YOUR_PASSWORD: [(&str, &str); 4] = [
+    ("en", "This is not your password. Please try again."),
+    (
+        "de",
+        "Das ist nicht Ihr Passwort. Bitte versuchen Sie es noch einmal.",
+    ),
+    ("sv", "Det är inte ditt lösenord. Försök igen."),
+    (
+        "fr",
+        "Ce n&#x27;est pas votre mot de passe. Veuillez réessayer.",
+    ),
+];
+
+/// The field `id` carries its sentence, linked and flagged.
+#[track_caller]
+fn invalid_with(body: &str, id: &str, sentence: &str) {
+    let error = format!(r#"<p class="field-error" id="{id}-error">{sentence}</p>"#);
+    assert!(body.contains(&error), "{error}: {body}");
+    let input = input_tag(body, id);
+    assert!(input.contains(r#"aria-invalid="true""#), "{input}");
+    assert!(input.contains(&format!("{id}-error")), "{input}");
+}
+
+#[rocket::async_test]
+async fn the_account_pages_read_well_in_every_language() {
+    let app = app().await;
+    crate::invitations::signed_in_as(
+        &app,
+        "ada@example.com",
+        doorstep::entities::account::Role::Inviter,
+    )
+    .await;
+    let firefox = app
+        .client
+        .post("/auth/login")
+        .header(rocket::http::ContentType::JSON)
+        .header(Accept::JSON)
+        .header(Header::new("User-Agent", FIREFOX))
+        .body(serde_json::json!({ "email": "ada@example.com", "password": PASSWORD }).to_string());
+    assert_eq!(app.send(firefox).await.status, Status::Ok);
+    let made = app
+        .post_form(
+            "/auth/me/app-passwords?lang=de",
+            &[("name", "Kalender"), ("current_password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(made.status, Status::Created, "{}", made.body);
+    assert!(
+        made.body.contains("Kopieren Sie das App-Passwort Kalender"),
+        "{}",
+        made.body
+    );
+    reads_well(&made.body);
+    let invited = app
+        .post_form("/auth/invitations", &[("email", "grace@example.com")])
+        .await;
+    assert_eq!(invited.status, Status::SeeOther, "{}", invited.body);
+    for ((language, heading), (_, device)) in CHANGE_PASSWORD.into_iter().zip(FIREFOX_NAMED) {
+        let page = app.get_html(&format!("/auth/me?lang={language}")).await;
+        assert!(page.body.contains(device), "{language}: {}", page.body);
+        assert_eq!(page.status, Status::Ok, "{}", page.body);
+        assert!(page.body.contains(&format!("<html lang=\"{language}\">")));
+        assert!(page.body.contains(heading), "{language}: {}", page.body);
+        for (other, foreign) in CHANGE_PASSWORD {
+            if other != language && other != "sv" && language != "sv" {
+                assert!(!page.body.contains(foreign), "{language} shows {other}");
+            }
+        }
+        // The app password's and the invitation's rows are in the language too.
+        assert!(page.body.contains("Kalender") && page.body.contains("grace@example.com"));
+        reads_well(&page.body);
+        if language != "en" {
+            for english in [
+                "Signed in",
+                "never used",
+                "Waiting;",
+                "Revoke",
+                "Invite someone",
+            ] {
+                assert!(!page.body.contains(english), "{language}: {english}");
+            }
+        }
+    }
+}
+
+#[rocket::async_test]
+async fn a_refused_account_form_says_why_beside_its_own_field_in_every_language() {
+    let app = app().await;
+    crate::invitations::signed_in_as(
+        &app,
+        "ada@example.com",
+        doorstep::entities::account::Role::Inviter,
+    )
+    .await;
+    for (language, sentence) in NOT_YOUR_PASSWORD {
+        let wrong = [
+            ("current_password", "not my password"),
+            ("password", "a brand new passphrase"),
+        ];
+        let page = app
+            .post_form(&format!("/auth/me/password?lang={language}"), &wrong)
+            .await;
+        assert_eq!(page.status, Status::BadRequest, "{}", page.body);
+        invalid_with(&page.body, "pw-current", sentence);
+        // Only the form that was sent shows the fault.
+        assert!(!input_tag(&page.body, "current_password").contains("aria-invalid"));
+        assert!(!input_tag(&page.body, "delete-password").contains("aria-invalid"));
+        reads_well(&page.body);
+
+        let page = app
+            .post_form(
+                &format!("/auth/me/email?lang={language}"),
+                &[("email", "not an address"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.status, Status::BadRequest, "{}", page.body);
+        assert!(
+            page.body.contains(r#"id="new-email-error""#),
+            "{}",
+            page.body
+        );
+        assert!(input_tag(&page.body, "new-email").contains(r#"aria-invalid="true""#));
+        assert!(
+            !page.body.contains("invalid</p>"),
+            "a raw reason: {}",
+            page.body
+        );
+        reads_well(&page.body);
+
+        let page = app
+            .post_form(
+                &format!("/auth/me/delete?lang={language}"),
+                &[("password", "not my password")],
+            )
+            .await;
+        assert_eq!(page.status, Status::BadRequest, "{}", page.body);
+        invalid_with(&page.body, "delete-password", sentence);
+        reads_well(&page.body);
+
+        let page = app
+            .post_form(
+                &format!("/auth/me/app-passwords?lang={language}"),
+                &[("name", ""), ("current_password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.status, Status::BadRequest, "{}", page.body);
+        assert!(input_tag(&page.body, "name").contains(r#"aria-invalid="true""#));
+        assert!(
+            !page.body.contains(">required<"),
+            "a raw reason: {}",
+            page.body
+        );
+        reads_well(&page.body);
+
+        let page = app
+            .post_form(
+                &format!("/auth/invitations?lang={language}"),
+                &[("email", "not an address")],
+            )
+            .await;
+        assert_eq!(page.status, Status::BadRequest, "{}", page.body);
+        assert!(input_tag(&page.body, "invite-email").contains(r#"aria-invalid="true""#));
+        reads_well(&page.body);
+    }
+}
+
+#[rocket::async_test]
+async fn the_pages_after_the_account_forms_read_well_in_every_language() {
+    let app = app().await;
+    for language in LANGUAGES {
+        let address = format!("{language}@example.com");
+        app.confirmed_account(&address, PASSWORD).await;
+        app.session(&address, PASSWORD).await;
+        let new = format!("{language}@new.example");
+        let sent = app
+            .post_form(
+                &format!("/auth/me/email?lang={language}"),
+                &[("email", &new), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(sent.status, Status::Ok, "{}", sent.body);
+        assert!(sent.body.contains(&format!("<html lang=\"{language}\">")));
+        assert!(sent.body.contains(&new));
+        reads_well(&sent.body);
+        app.deliver().await;
+        let token = app.mails().pop().unwrap().token().unwrap();
+        let link = app
+            .get_html(&format!("/auth/me/email?confirm={token}&lang={language}"))
+            .await;
+        assert_eq!(link.status, Status::Ok, "{}", link.body);
+        assert!(link.body.contains(&new));
+        reads_well(&link.body);
+        let switched = app
+            .post_form(
+                &format!("/auth/me/email/confirm?lang={language}"),
+                &[("token", &token)],
+            )
+            .await;
+        assert_eq!(switched.status, Status::Ok, "{}", switched.body);
+        reads_well(&switched.body);
+        let deleted = app
+            .post_form(
+                &format!("/auth/me/delete?lang={language}"),
+                &[("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(deleted.status, Status::Ok, "{}", deleted.body);
+        assert!(
+            deleted
+                .body
+                .contains(&format!("<html lang=\"{language}\">"))
+        );
+        reads_well(&deleted.body);
+        if language != "en" {
+            for body in [&sent.body, &link.body, &switched.body, &deleted.body] {
+                for english in ["Check your", "Confirm your", "changed", "Account deleted"] {
+                    assert!(!body.contains(english), "{language}: {english} in {body}");
+                }
+            }
+        }
+    }
+}

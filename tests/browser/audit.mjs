@@ -53,10 +53,11 @@ export class Audit {
   }
 
   // Each named input that the page marks as wrong must say where its message is: an
-  // `aria-describedby` naming elements that exist and hold text (DESIGN, "Pages").
-  async describedErrors(page, name, fields) {
+  // `aria-describedby` naming elements that exist and hold text (DESIGN, "Pages"). `form`
+  // picks one form where several on a page share a field's name (the account page).
+  async describedErrors(page, name, fields, form = 'form') {
     for (const field of fields) {
-      const input = page.locator(`form [name="${field}"]:not([type=hidden])`).first();
+      const input = page.locator(`${form} [name="${field}"]:not([type=hidden])`).first();
       const described = await input.evaluate((element) => {
         const ids = (element.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
         return ids
@@ -64,6 +65,10 @@ export class Audit {
           .filter((target) => target && target.textContent.trim() !== '')
           .map((target) => target.textContent.trim());
       });
+      const invalid = await input.getAttribute('aria-invalid');
+      if (invalid !== 'true') {
+        this.fail(`${this.language} ${name}`, `the refused field "${field}" is not aria-invalid`);
+      }
       if (described.length === 0) {
         this.fail(
           `${this.language} ${name}`,

@@ -1,5 +1,6 @@
 // A person's whole way through doorstep in headless Chromium, in English and in German:
-// sign up (wrong, then right), confirm from the mail, sign in and out, reset the password
+// sign up (wrong, then right), confirm from the mail, sign in, change the password on the
+// account page (wrong current password, then right) and sign out, reset the password
 // from the mail, and the pages of a wrong address and of dead links. Every page is checked
 // by `Audit` in light and dark mode, with its errors shown where a flow makes some.
 //
@@ -156,6 +157,30 @@ for (const { language, locale, first, last } of LANGUAGES) {
       assert.equal(path(page), '/auth/me', 'on to the account page');
       assert.match(await page.content(), new RegExp(email.replace(/\./g, '\\.')));
       await audit.check(page, 'account');
+
+      // The change-password form: a wrong current password is shown beside its field, then
+      // the right one changes it (and back, so the later steps sign in as before).
+      const change = 'form[action$="/auth/me/password"]';
+      await page.fill(`${change} [name=current_password]`, 'not my password');
+      await page.fill(`${change} [name=password]`, NEW_PASSWORD);
+      const [wrong] = await Promise.all([
+        page.waitForNavigation(),
+        page.locator(`${change} button[type=submit]`).click(),
+      ]);
+      assert.equal(wrong.status(), 400, 'a wrong current password is refused');
+      await audit.check(page, 'account-password-refused');
+      await audit.describedErrors(page, 'account-password-refused', ['current_password'], change);
+      for (const [now, next] of [[PASSWORD, NEW_PASSWORD], [NEW_PASSWORD, PASSWORD]]) {
+        await page.fill(`${change} [name=current_password]`, now);
+        await page.fill(`${change} [name=password]`, next);
+        const [changed] = await Promise.all([
+          page.waitForNavigation(),
+          page.locator(`${change} button[type=submit]`).click(),
+        ]);
+        assert.equal(changed.status(), 200, 'the right password changes it');
+        assert.equal(path(page), '/auth/me', 'back on the account page');
+      }
+      await audit.check(page, 'account-password-changed');
 
       const out = page.locator('form[action$="/auth/logout"]').first();
       await Promise.all([page.waitForNavigation(), out.locator('button').first().click()]);
