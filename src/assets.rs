@@ -142,6 +142,10 @@ impl tera::Function for Translate {
             .get("lang")
             .and_then(tera::Value::as_str)
             .unwrap_or(crate::i18n::DEFAULT);
+        // Most of a page's strings take no arguments: formatted once, at start-up.
+        if let Some(text) = self.0.fixed(language, key) {
+            return Ok(tera::Value::String(text.to_owned()));
+        }
         let mut values = FluentArgs::new();
         for (name, value) in args {
             match value {

@@ -1,8 +1,10 @@
 //! The words of pages, mails and JSON `message`s: one Fluent file per language, built into the
 //! binary (`src/i18n/<language>.ftl`), with the operator's files in `doorstep.i18n.dir`
-//! (`<language>.ftl`) adding strings or replacing them by key. Parsed once at start-up.
+//! (`<language>.ftl`) adding strings or replacing them by key. Parsed once at start-up, and
+//! every string that takes no arguments formatted then too, so a page's lookups are a map's.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -27,6 +29,10 @@ pub fn missing(key: &str) -> String {
 pub struct Strings {
     bundles: Vec<(&'static str, FluentBundle<FluentResource>)>,
     fallback: &'static str,
+    /// Per language of `bundles` (same order): every string that needs no arguments, already
+    /// formatted, with the fallback's filling the language's gaps. Fluent formats the same
+    /// pattern to the same text each time, so doing it per request is only cost.
+    fixed: Vec<HashMap<String, String>>,
 }
 
 impl Strings {
@@ -40,9 +46,11 @@ impl Strings {
     /// does not parse, or names a language doorstep does not speak, is refused with its path.
     pub fn load(dir: Option<&Path>, fallback: &'static str) -> Result<Strings, String> {
         let mut bundles = Vec::new();
+        let mut ids: Vec<Vec<String>> = Vec::new();
         for (language, text) in SHIPPED {
             let mut bundle = bundle(language)?;
             let resource = parse(text.to_owned(), &format!("the shipped {language}.ftl"))?;
+            ids.push(message_ids(&resource));
             bundle.add_resource_overriding(resource);
             bundles.push((language, bundle));
         }
@@ -51,20 +59,72 @@ impl Strings {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|err| format!("strings {}: {err}", path.display()))?;
                 let resource = parse(text, &path.display().to_string())?;
-                if let Some((_, bundle)) = bundles.iter_mut().find(|(l, _)| *l == language) {
-                    bundle.add_resource_overriding(resource);
+                if let Some(n) = bundles.iter().position(|(l, _)| *l == language) {
+                    ids[n].extend(message_ids(&resource));
+                    bundles[n].1.add_resource_overriding(resource);
                 }
             }
         }
-        Ok(Strings { bundles, fallback })
+        let mut strings = Strings {
+            bundles,
+            fallback,
+            fixed: Vec::new(),
+        };
+        strings.fixed = strings.format_fixed(&ids);
+        Ok(strings)
     }
 
     /// The string `key` in `language` with `args`; from the fallback language when that
     /// language lacks it, and [`missing`] when none has it.
     pub fn get(&self, language: &str, key: &str, args: Option<&FluentArgs>) -> String {
+        if let Some(text) = self.fixed(language, key) {
+            return text.to_owned();
+        }
         self.find(language, key, args)
             .or_else(|| self.find(self.fallback, key, args))
             .map_or_else(|| missing(key), Cow::into_owned)
+    }
+
+    /// The string `key` in `language` (or the fallback) when it takes no arguments, formatted
+    /// at start-up; `None` for a string that takes arguments, or is missing.
+    pub fn fixed(&self, language: &str, key: &str) -> Option<&str> {
+        let n = self
+            .bundles
+            .iter()
+            .position(|(l, _)| *l == language)
+            .or_else(|| self.bundles.iter().position(|(l, _)| *l == self.fallback))?;
+        self.fixed.get(n)?.get(key).map(String::as_str)
+    }
+
+    /// For each language, every message that formats without arguments and without error (one
+    /// that reads a variable reports it missing), else the fallback's when the language has no
+    /// such message at all. A message the language has but that needs arguments is left out,
+    /// so it is formatted per call in that language, never taken from the fallback.
+    fn format_fixed(&self, ids: &[Vec<String>]) -> Vec<HashMap<String, String>> {
+        let alone = |language: &str, key: &str| -> Option<String> {
+            let bundle = self.bundle(language)?;
+            let pattern = bundle.get_message(key)?.value()?;
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, None, &mut errors);
+            errors.is_empty().then(|| text.into_owned())
+        };
+        let every_id: std::collections::BTreeSet<&String> = ids.iter().flatten().collect();
+        self.bundles
+            .iter()
+            .map(|(language, bundle)| {
+                every_id
+                    .iter()
+                    .filter_map(|&key| {
+                        let text = if bundle.has_message(key) {
+                            alone(language, key)
+                        } else {
+                            alone(self.fallback, key)
+                        }?;
+                        Some((key.clone(), text))
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// Whether `language` (or the fallback) has `key`.
@@ -108,6 +168,18 @@ fn bundle(language: &str) -> Result<FluentBundle<FluentResource>, String> {
     // attributes; every language doorstep speaks is left-to-right.
     bundle.set_use_isolating(false);
     Ok(bundle)
+}
+
+/// The ids of the messages `resource` defines.
+fn message_ids(resource: &FluentResource) -> Vec<String> {
+    use fluent_syntax::ast::Entry;
+    resource
+        .entries()
+        .filter_map(|entry| match entry {
+            Entry::Message(message) => Some(message.id.name.to_owned()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A Fluent file, or why it does not parse: each error with its line.
@@ -164,16 +236,9 @@ fn operator_files(dir: &Path) -> Result<Vec<(&'static str, std::path::PathBuf)>,
 /// The message ids of a Fluent file.
 #[cfg(test)]
 fn keys(text: &str) -> std::collections::BTreeSet<String> {
-    use fluent_syntax::ast::Entry;
     let resource =
         FluentResource::try_new(text.to_owned()).unwrap_or_else(|(_, e)| panic!("{e:?}"));
-    resource
-        .entries()
-        .filter_map(|entry| match entry {
-            Entry::Message(message) => Some(message.id.name.to_owned()),
-            _ => None,
-        })
-        .collect()
+    message_ids(&resource).into_iter().collect()
 }
 
 #[cfg(test)]
@@ -237,5 +302,42 @@ mod tests {
         let text = strings.get("de", "password-rule", Some(&args));
         assert!(text.contains("10"), "{text}");
         assert!(!text.contains('\u{2068}'), "{text:?}");
+    }
+
+    #[test]
+    fn strings_without_arguments_are_formatted_once_and_read_as_fluent_would_format_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("de.ftl"),
+            "action-sign-in = Hallo { $name }\nonly-german = Nur deutsch\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("en.ftl"), "only-english = Only English\n").unwrap();
+        let strings = Strings::load(Some(dir.path()), "en").unwrap();
+        assert_eq!(strings.fixed("de", "only-german"), Some("Nur deutsch"));
+        assert_eq!(strings.fixed("de", "only-english"), Some("Only English"));
+        assert_eq!(strings.fixed("xx", "action-sign-in"), Some("Sign in"));
+        // The language's own string takes an argument: never the fallback's fixed one.
+        assert_eq!(strings.fixed("de", "action-sign-in"), None);
+        let mut args = FluentArgs::new();
+        args.set("name", "Ada");
+        assert_eq!(
+            strings.get("de", "action-sign-in", Some(&args)),
+            "Hallo Ada"
+        );
+        assert_eq!(strings.fixed("de", "password-rule"), None);
+        assert_eq!(strings.fixed("de", "nowhere"), None);
+        assert_eq!(strings.get("de", "nowhere", None), missing("nowhere"));
+        for (language, _) in SHIPPED {
+            for key in keys(SHIPPED[0].1) {
+                if let Some(text) = strings.fixed(language, &key) {
+                    let formatted = strings
+                        .find(language, &key, None)
+                        .or_else(|| strings.find("en", &key, None))
+                        .unwrap();
+                    assert_eq!(text, formatted, "{language} {key}");
+                }
+            }
+        }
     }
 }
