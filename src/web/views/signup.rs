@@ -230,6 +230,8 @@ impl View for SignUpPage {
 /// already has an account).
 #[derive(Serialize, ToSchema)]
 pub struct ConfirmationSent {
+    // The pattern keeps this reply apart from `AccountCreated` where a route may give either.
+    #[schema(pattern = "^confirmation_sent$", example = "confirmation_sent")]
     status: &'static str,
     /// A sign-up's handle: poll `GET /auth/signup/status/{registration}` for the outcome, and
     /// send it with `login: true` when confirming to be signed in.
@@ -355,7 +357,7 @@ impl UsernameAvailability {
 /// (`pending_approval`).
 #[derive(Serialize, ToSchema)]
 pub struct AccountCreated {
-    #[schema(example = "confirmed")]
+    #[schema(pattern = "^(confirmed|pending_approval)$", example = "confirmed")]
     status: &'static str,
     /// The caller's `urlsuccess`, when the sign-up named one: browsers are sent there. Not
     /// while the account waits for approval: then doorstep's own page says so.
