@@ -20,16 +20,16 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::audit::{self, Actor, Event};
-use super::code;
 use super::confirm::{Confirmed, is_unique_violation, lock_address};
 use super::email::Address;
 use super::password::check_password;
 use super::policy::check_name;
-use super::token::{self, Purpose};
+use super::signup;
+
 use super::username::{self, Username};
 use super::{Context, SignUpForm};
 use crate::entities::account::{self, Role, State};
-use crate::entities::{invitation, pending_signup};
+use crate::entities::invitation;
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
@@ -285,7 +285,7 @@ pub async fn redeem(
         .filter(invitation::Column::Id.eq(invited.id))
         .exec(&txn)
         .await?;
-    withdraw_pending(&txn, &invited.email_key).await?;
+    signup::withdraw_unconfirmed(&txn, &invited.email_key).await?;
     let actor = Actor::web(Some(account.id), client);
     let detail = format!("invitation {}", invited.id);
     audit::record(
@@ -407,26 +407,6 @@ async fn create_account(
         .one(txn)
         .await?
         .ok_or(Error::Internal)
-}
-
-/// The address is proven: unconfirmed sign-ups for it (perhaps a stranger's) and their links
-/// and code go, as a confirmation withdraws them.
-async fn withdraw_pending(txn: &DatabaseTransaction, email_key: &str) -> Result<(), Error> {
-    let pending: Vec<i64> = pending_signup::Entity::find()
-        .select_only()
-        .column(pending_signup::Column::Id)
-        .filter(pending_signup::Column::EmailKey.eq(email_key))
-        .filter(pending_signup::Column::AccountId.is_null())
-        .into_tuple()
-        .all(txn)
-        .await?;
-    token::revoke(txn, Purpose::Signup, pending.clone()).await?;
-    pending_signup::Entity::delete_many()
-        .filter(pending_signup::Column::Id.is_in(pending))
-        .exec(txn)
-        .await?;
-    code::forget(txn, Purpose::Signup, email_key).await?;
-    Ok(())
 }
 
 /// How an invitation names its inviter: their name, else their address.

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::Deserialize;
 use url::Url;
@@ -494,4 +495,27 @@ async fn store_pending(
     let issued = token::issue(Purpose::Signup, pending.id, now, expires_at);
     issued.row.insert(txn).await?;
     Ok((pending.id, issued.secret))
+}
+
+/// An address is proven for an account (an invitation's, an address change's): the
+/// unconfirmed sign-ups for it, perhaps a stranger's, go with their links and code, so none of
+/// them can later confirm into the account that holds the address.
+pub(crate) async fn withdraw_unconfirmed(
+    txn: &DatabaseTransaction,
+    email_key: &str,
+) -> Result<(), DbErr> {
+    let pending: Vec<i64> = pending_signup::Entity::find()
+        .select_only()
+        .column(pending_signup::Column::Id)
+        .filter(pending_signup::Column::EmailKey.eq(email_key))
+        .filter(pending_signup::Column::AccountId.is_null())
+        .into_tuple()
+        .all(txn)
+        .await?;
+    token::revoke(txn, Purpose::Signup, pending.clone()).await?;
+    pending_signup::Entity::delete_many()
+        .filter(pending_signup::Column::Id.is_in(pending))
+        .exec(txn)
+        .await?;
+    code::forget(txn, Purpose::Signup, email_key).await
 }

@@ -17,9 +17,10 @@ use crate::accounts::email::Address;
 use crate::accounts::password_reset::withdraw_reset_links;
 use crate::accounts::policy::is_email_domain_allowed;
 use crate::accounts::session::find_account;
+use crate::accounts::signup;
 use crate::accounts::token::{self, Lookup, Purpose, Redeemed};
 use crate::accounts::{Context, LinkFailed};
-use crate::entities::{account, email_change, pending_signup};
+use crate::entities::{account, email_change};
 use crate::error::{Error, FieldErrors};
 use crate::limits::{self, ClientAddress};
 use crate::mail::{Recipient, outbox};
@@ -227,7 +228,7 @@ async fn switch(
     end_other_sessions(&txn, account.id, keep).await?;
     // A reset link went to the old address, which no longer speaks for the account.
     withdraw_reset_links(&txn, account.id).await?;
-    withdraw_signups(&txn, &change.email_key).await?;
+    signup::withdraw_unconfirmed(&txn, &change.email_key).await?;
     let owner = Actor {
         account: Some(account.id),
         source: Source::Web,
@@ -323,23 +324,4 @@ async fn pending_of(
         .one(conn)
         .await?
         .ok_or(Error::TokenInvalid)
-}
-
-/// The new address is proven, so unconfirmed sign-ups for it (perhaps a stranger's) and their
-/// links go: none of them may later confirm into the account that now holds it.
-async fn withdraw_signups(txn: &DatabaseTransaction, email_key: &str) -> Result<(), DbErr> {
-    let pending: Vec<i64> = pending_signup::Entity::find()
-        .select_only()
-        .column(pending_signup::Column::Id)
-        .filter(pending_signup::Column::EmailKey.eq(email_key))
-        .filter(pending_signup::Column::AccountId.is_null())
-        .into_tuple()
-        .all(txn)
-        .await?;
-    token::revoke(txn, Purpose::Signup, pending.clone()).await?;
-    pending_signup::Entity::delete_many()
-        .filter(pending_signup::Column::Id.is_in(pending))
-        .exec(txn)
-        .await?;
-    code::forget(txn, Purpose::Signup, email_key).await
 }
