@@ -115,15 +115,8 @@ pub async fn approve(
         .composer
         .account_approved(&Recipient::account(&approved), now)?;
     outbox::enqueue(&txn, &letter, now).await?;
-    audit::record(&txn, Event::AccountApproved, Some(id), actor, "", now).await?;
-    webhooks::queue(
-        &txn,
-        &ctx.settings.webhooks,
-        Hook::AccountApproved,
-        &approved,
-        now,
-    )
-    .await?;
+    let change = (Event::AccountApproved, Hook::AccountApproved);
+    record(&txn, ctx, actor, change, &approved, "", now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     Ok(approved)
@@ -156,23 +149,8 @@ pub async fn reject(
         .exec(&txn)
         .await?;
     remove(&txn, &account).await?;
-    audit::record(
-        &txn,
-        Event::AccountRejected,
-        Some(id),
-        actor,
-        &account.email,
-        now,
-    )
-    .await?;
-    webhooks::queue(
-        &txn,
-        &ctx.settings.webhooks,
-        Hook::AccountRejected,
-        &account,
-        now,
-    )
-    .await?;
+    let change = (Event::AccountRejected, Hook::AccountRejected);
+    record(&txn, ctx, actor, change, &account, &account.email, now).await?;
     txn.commit().await?;
     ctx.mail.wake();
     Ok(account)
@@ -193,15 +171,8 @@ pub async fn disable(
     }
     end_all_sessions(&txn, id).await?;
     let disabled = set_state(&txn, account, State::Disabled).await?;
-    audit::record(&txn, Event::AccountDisabled, Some(id), actor, "", now).await?;
-    webhooks::queue(
-        &txn,
-        &ctx.settings.webhooks,
-        Hook::AccountDisabled,
-        &disabled,
-        now,
-    )
-    .await?;
+    let change = (Event::AccountDisabled, Hook::AccountDisabled);
+    record(&txn, ctx, actor, change, &disabled, "", now).await?;
     txn.commit().await?;
     Ok(disabled)
 }
@@ -263,24 +234,9 @@ pub(crate) async fn deleting(
         outbox::enqueue(&txn, &letter, now).await?;
     }
     remove(&txn, &account).await?;
-    audit::record(
-        &txn,
-        Event::AccountDeleted,
-        Some(id),
-        actor,
-        &account.email,
-        now,
-    )
-    .await?;
     // The account as it was: read (and locked) before it went.
-    webhooks::queue(
-        &txn,
-        &ctx.settings.webhooks,
-        Hook::AccountDeleted,
-        &account,
-        now,
-    )
-    .await?;
+    let change = (Event::AccountDeleted, Hook::AccountDeleted);
+    record(&txn, ctx, actor, change, &account, &account.email, now).await?;
     txn.commit().await?;
     if farewell == Farewell::Notice {
         ctx.mail.wake();
@@ -359,23 +315,8 @@ pub async fn create(
     .insert(&txn)
     .await?;
     let link = set_password_link(&txn, ctx, &account, now).await?;
-    audit::record(
-        &txn,
-        Event::AccountCreated,
-        Some(account.id),
-        actor,
-        role_name(role),
-        now,
-    )
-    .await?;
-    webhooks::queue(
-        &txn,
-        &ctx.settings.webhooks,
-        Hook::AccountCreated,
-        &account,
-        now,
-    )
-    .await?;
+    let change = (Event::AccountCreated, Hook::AccountCreated);
+    record(&txn, ctx, actor, change, &account, role_name(role), now).await?;
     txn.commit().await?;
     Ok(Created {
         account,
@@ -417,6 +358,22 @@ pub fn parse_state(name: &str) -> Option<State> {
 
 /// The account's row, locked until the transaction ends: two admins acting on one account
 /// take turns.
+/// A change's audit row and the event other systems hear of it, both in the change's
+/// transaction; `account` is the account as the change left it (as it was, once it is gone).
+async fn record(
+    txn: &DatabaseTransaction,
+    ctx: &Context,
+    actor: &Actor,
+    (event, hook): (Event, Hook),
+    account: &account::Model,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    audit::record(txn, event, Some(account.id), actor, detail, now).await?;
+    webhooks::queue(txn, &ctx.settings.webhooks, hook, account, now).await?;
+    Ok(())
+}
+
 async fn locked(txn: &DatabaseTransaction, id: i64) -> Result<account::Model, Error> {
     account::Entity::find_by_id(id)
         .lock_exclusive()
